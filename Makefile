@@ -1,0 +1,58 @@
+# 江城助手 — `make run` starts the assistant, `make test` runs every test. Both set up first.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+export RASA_TELEMETRY_ENABLED ?= false
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PYTHONPATH := $(CURDIR)
+
+# Python 3.10: python3.10 on PATH if it really runs, else pyenv's, else stop with a clear message.
+PYTHON310 := $(shell for p in python3.10 /root/.pyenv/versions/3.10.13/bin/python; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then \
+	echo $$p; break; fi; done)
+
+.PHONY: help setup run test records artefacts model validate clean
+
+help:
+	@echo "make run    set up, build the records database, train if needed, start the assistant"
+	@echo "make test   set up, then run every test (pytest, rasa data validate, rasa test)"
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@if [ -z "$(PYTHON310)" ]; then \
+		echo "Python 3.10 not found: install python3.10 on PATH or at /root/.pyenv/versions/3.10.13/bin/python (Rasa 3.6 needs 3.10)." >&2; exit 1; fi
+	@echo "Creating $(VENV) with $(PYTHON310) and installing pinned packages (about 2-3 minutes the first time)..."
+	@mkdir -p var
+	@[ -x $(PY) ] || $(PYTHON310) -m venv $(VENV)
+	@$(PY) -m pip install --disable-pip-version-check -q -r requirements.lock > var/pip.log 2>&1 || { tail -30 var/pip.log; exit 1; }
+	@touch $@
+
+setup: $(VENV)/.installed records artefacts model
+
+records: $(VENV)/.installed
+	@$(PY) -m bot.records build
+
+artefacts: $(VENV)/.installed
+	@$(PY) -m bot.nlp generate
+
+model: artefacts
+	@$(PY) -m bot.training
+
+validate: artefacts
+	@$(RASA) data validate --config config.yml --domain domain --data data/nlu data/rules data/stories build/nlu --fail-on-warnings
+
+run: setup
+	@$(PY) -m bot.launcher run
+
+test: setup
+	@$(PY) -m pytest
+	@$(MAKE) --no-print-directory validate
+	@$(PY) -m bot.launcher exec -- $(RASA) test core --model models/jiangcheng.tar.gz --stories tests/stories \
+		--out reports/core --fail-on-prediction-errors
+	@echo "make test: all checks passed"
+
+clean:
+	rm -rf build models var reports

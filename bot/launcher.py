@@ -1,0 +1,118 @@
+"""Start the action server and the Rasa server together; Ctrl-C stops both.
+
+`python -m bot.launcher run`            start both and wait (what `make run` does)
+`python -m bot.launcher exec -- CMD…`   run CMD with the documented defaults filled in
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from bot import settings
+
+BIN = Path(sys.executable).parent
+
+
+def _rasa() -> str:
+    return str(BIN / "rasa")
+
+
+def _ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _stop(processes: list[subprocess.Popen], grace: float = 15.0) -> None:
+    for p in processes:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for p in processes:
+        try:
+            p.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def run(startup_timeout: float) -> int:
+    env = settings.environment()
+    model = Path(env["RASA_MODEL"])
+    if not model.exists():
+        print(f"No trained model at {model}: run `make run` (it trains when needed).", file=sys.stderr)
+        return 2
+    action_port, rasa_port = env["ACTION_PORT"], env["RASA_PORT"]
+    processes = [
+        subprocess.Popen([_rasa(), "run", "actions", "--actions", "actions", "--port", action_port],
+                         cwd=settings.ROOT, env=env),
+        subprocess.Popen([_rasa(), "run", "--model", str(model), "--port", rasa_port,
+                          "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+                         cwd=settings.ROOT, env=env),
+    ]
+    stopping = False
+
+    def on_signal(signum, _frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    checks = [f"http://127.0.0.1:{action_port}/health", f"http://127.0.0.1:{rasa_port}/"]
+    started = time.monotonic()
+    announced = False
+    code = 0
+    while not stopping:
+        if any(p.poll() is not None for p in processes):
+            print("A server stopped unexpectedly; stopping the other.", file=sys.stderr)
+            code = 1
+            break
+        if not announced:
+            if all(_ready(url) for url in checks):
+                announced = True
+                print(
+                    "\n江城助手已启动 (Jiangcheng Assistant is running)\n"
+                    f"  chat (REST):    POST http://127.0.0.1:{rasa_port}/webhooks/rest/webhook\n"
+                    f"                  body {{\"sender\": \"me\", \"message\": \"到2028年武汉人工智能产业规模目标是多少\"}}\n"
+                    f"  action server:  http://127.0.0.1:{action_port}/webhook\n"
+                    "  stop:           Ctrl-C\n",
+                    flush=True,
+                )
+            elif time.monotonic() - started > startup_timeout:
+                print(f"Servers not ready after {startup_timeout:.0f} s; stopping.", file=sys.stderr)
+                code = 1
+                break
+        time.sleep(0.5)
+    _stop(processes)
+    print("江城助手已停止 (stopped).", flush=True)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.launcher")
+    sub = parser.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("--startup-timeout", type=float, default=300.0)
+    e = sub.add_parser("exec")
+    e.add_argument("cmd", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run(args.startup_timeout)
+    cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
+    if not cmd:
+        parser.error("exec needs a command")
+    env = settings.environment()
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    os.execvpe(cmd[0], cmd, env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""NLU artefacts generated from the records: jieba dictionary, spaCy gazetteer, synonyms, lookups."""

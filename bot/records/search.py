@@ -1,0 +1,149 @@
+"""Chinese full-text search over all records: jieba tokens, BM25 on SQLite (FTS5), ts_rank on PostgreSQL.
+
+Both engines index the same pre-segmented token text, so the ranking differs only in the scoring
+function; the confidence the actions act on (`coverage`) is computed here, identically for both.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.engine import Connection
+
+from bot.records.loader import RecordSet
+from bot.records.models import SearchDoc, TermEntry
+from bot.records.text import Segmenter, normalise
+
+MAX_QUERY_CHARS = 200  # a resident's question; longer input is cut, not searched whole
+MAX_QUERY_TOKENS = 24
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    record_id: str
+    title: str
+    rank: float  # engine score, higher is better
+    coverage: float  # share of the query's tokens found in the record (0..1)
+    name_coverage: float  # share found in the record's title and aliases
+
+
+def _documents(records: RecordSet) -> Iterable[tuple[str, str, str, list[str], list[str]]]:
+    for s in records["services"]:
+        names = [s["name"], *s["aliases"]]
+        body = [s["category"], s["description"], s["eligibility"], *s["materials"], s["where"], s["online"]]
+        yield "service", s["id"], s["name"], names, body
+    for o in records["offices"]:
+        yield "office", o["id"], o["name"], [o["name"], o["district"]], []
+    for p in records["plan_items"]:
+        metrics = [f["metric"] for f in p["figures"]]
+        body = [p["statement"], p["department"] or "", *metrics]
+        yield "plan_item", p["id"], p["title"], [p["title"], *p["aliases"]], body
+    for f in records["faq"]:
+        yield "faq", f["id"], f["question"], [f["question"], *f["aliases"]], [f["answer"]]
+
+
+def vocabulary(records: RecordSet) -> set[str]:
+    words: set[str] = set()
+    for _, _, _, names, _ in _documents(records):
+        words.update(names)
+    for d in records["districts"]:
+        words.update([d["name"], *d["aliases"]])
+    for p in records["plan_items"]:
+        words.update(f["metric"] for f in p["figures"])
+    return words
+
+
+def _index_tokens(segmenter: Segmenter, texts: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for t in texts:
+        out.extend(tok.replace('"', "") for tok in segmenter.tokens(t))
+    return out
+
+
+def drop_index(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("DROP TABLE IF EXISTS search_fts"))
+
+
+def create_index(conn: Connection, records: RecordSet) -> None:
+    segmenter = Segmenter(vocabulary(records))
+    rows = []
+    for kind, rid, title, names, body in _documents(records):
+        name_tokens = _index_tokens(segmenter, names)
+        rows.append({
+            "kind": kind, "record_id": rid, "title": title,
+            "names": " ".join(name_tokens),
+            "tokens": " ".join(name_tokens + _index_tokens(segmenter, body)),
+        })
+    if rows:
+        conn.execute(insert(SearchDoc), rows)
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("CREATE VIRTUAL TABLE search_fts USING fts5(names, tokens, tokenize='unicode61')"))
+        conn.execute(text("INSERT INTO search_fts(rowid, names, tokens) SELECT id, names, tokens FROM search_docs"))
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text(
+            "CREATE INDEX search_docs_tsv ON search_docs USING GIN "
+            "((setweight(to_tsvector('simple', names), 'A') || setweight(to_tsvector('simple', tokens), 'B')))"
+        ))
+
+
+_segmenters: dict[str, Segmenter] = {}
+
+
+def segmenter_for(conn: Connection) -> Segmenter:
+    """The query segmenter knows the same vocabulary the index was built with."""
+    key = str(conn.engine.url) + "|" + str(conn.execute(text("SELECT built_at FROM build_info")).scalar())
+    if key not in _segmenters:
+        terms = conn.execute(select(TermEntry.term)).scalars().all()
+        _segmenters.clear()
+        _segmenters[key] = Segmenter(terms)
+    return _segmenters[key]
+
+
+def query_tokens(conn: Connection, query: str) -> list[str]:
+    tokens = segmenter_for(conn).tokens(normalise(query)[:MAX_QUERY_CHARS])
+    unique = list(dict.fromkeys(t.replace('"', "") for t in tokens if t.replace('"', "")))
+    return unique[:MAX_QUERY_TOKENS]
+
+
+def search(conn: Connection, query: str, kinds: Optional[Iterable[str]] = None, limit: int = 5) -> list[Hit]:
+    """Ranked hits for a resident's words; an empty list when nothing shares a token with them."""
+    tokens = query_tokens(conn, query)
+    if not tokens:
+        return []
+    kinds = list(kinds) if kinds else None
+    fetch = max(limit * 4, 20)
+    if conn.dialect.name == "sqlite":
+        match = " OR ".join(f'"{t}"' for t in tokens)
+        sql = (
+            "SELECT d.id, d.kind, d.record_id, d.title, d.names, d.tokens, -bm25(search_fts, 3.0, 1.0) AS rank "
+            "FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid "
+            "WHERE search_fts MATCH :match ORDER BY bm25(search_fts, 3.0, 1.0) LIMIT :fetch"
+        )
+        rows = conn.execute(text(sql), {"match": match, "fetch": fetch}).all()
+    else:
+        tsquery = " | ".join("'" + t.replace("'", "''").replace("\\", "") + "'" for t in tokens)
+        sql = (
+            "SELECT d.id, d.kind, d.record_id, d.title, d.names, d.tokens, "
+            "ts_rank(setweight(to_tsvector('simple', d.names), 'A') || setweight(to_tsvector('simple', d.tokens), 'B'), q) AS rank "
+            "FROM search_docs d, to_tsquery('simple', :q) q "
+            "WHERE (setweight(to_tsvector('simple', d.names), 'A') || setweight(to_tsvector('simple', d.tokens), 'B')) @@ q "
+            "ORDER BY rank DESC LIMIT :fetch"
+        )
+        rows = conn.execute(text(sql), {"q": tsquery, "fetch": fetch}).all()
+    hits = []
+    for row in rows:
+        if kinds and row.kind not in kinds:
+            continue
+        doc_tokens = set(row.tokens.split())
+        name_tokens = set(row.names.split())
+        hits.append(Hit(
+            kind=row.kind, record_id=row.record_id, title=row.title, rank=float(row.rank),
+            coverage=sum(t in doc_tokens for t in tokens) / len(tokens),
+            name_coverage=sum(t in name_tokens for t in tokens) / len(tokens),
+        ))
+    # ties in engine rank are broken by how much of the question the record covers
+    hits.sort(key=lambda h: (h.rank + h.name_coverage, h.coverage), reverse=True)
+    return hits[:limit]

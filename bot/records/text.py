@@ -1,0 +1,59 @@
+"""Chinese segmentation for the search index, with the records' own vocabulary.
+
+A private jieba.Tokenizer keeps this vocabulary out of the global jieba instance that Rasa's
+JiebaTokenizer configures in the same process.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from typing import Iterable
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+# Function words and question words that carry no topic; they would only add noise to ranking.
+STOPWORDS = set(
+    "的 了 吗 呢 吧 啊 呀 嘛 撒 哦 么 是 在 有 和 与 及 或 我 你 您 他 她 它 我们 要 想 请问 请 问 一下 怎么 怎样 如何 "
+    "什么 哪里 哪儿 哪个 多少 几 咋 咋办 怎么办 办 可以 能 能不能 需要 吗 到 个 这 那 就 都 也 还 把 被 给 对 从 向 "
+    "呃 嗯 那个 这个 一个 多大 目标 是否 会 去 来 做 搞 知道 告诉 谢谢 好 吗？ 冇 冇得".split()
+)
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+class Segmenter:
+    def __init__(self, vocabulary: Iterable[str] = ()):
+        self._tokenizer = jieba.Tokenizer()
+        self._lock = threading.Lock()
+        self._words: set[str] = set()
+        self.add_words(vocabulary)
+
+    def add_words(self, words: Iterable[str]) -> None:
+        with self._lock:
+            for word in words:
+                word = normalise(word)
+                if word and word not in self._words and not _PUNCT.fullmatch(word):
+                    self._words.add(word)
+                    # a high frequency makes jieba keep record names whole
+                    self._tokenizer.add_word(word, freq=50000)
+
+    def tokens(self, text: str) -> list[str]:
+        """Search tokens: whole words plus their shorter dictionary parts, stopwords removed."""
+        text = normalise(text)
+        with self._lock:
+            pieces = list(self._tokenizer.cut_for_search(text))
+        out = []
+        for piece in pieces:
+            piece = piece.strip()
+            if not piece or _PUNCT.fullmatch(piece) or piece in STOPWORDS:
+                continue
+            out.append(piece)
+        return out
+
+
+def normalise(text: str) -> str:
+    """NFKC folds full-width digits and letters (２０２８, ＡＩ) into the forms the records use."""
+    return unicodedata.normalize("NFKC", text or "").lower().strip()

@@ -1,0 +1,42 @@
+"""Configuration from environment variables, with the documented defaults in one place.
+
+Every process (launcher, action server, CLI, tests) reads its settings here, so the defaults
+listed in the README cannot drift apart between them.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# name -> (default, meaning); the README's configuration table is written from this.
+DEFAULTS: dict[str, tuple[str, str]] = {
+    "DATABASE_URL": (f"sqlite:///{ROOT / 'var' / 'records.db'}", "records database (SQLAlchemy URL)"),
+    "RECORDS_DIR": (str(ROOT / "data" / "records"), "folder of the record YAML files"),
+    "TRACKER_DIALECT": ("sqlite", "SQL dialect of the tracker store"),
+    "TRACKER_DB": (str(ROOT / "var" / "tracker.db"), "tracker store database (file for SQLite)"),
+    "RASA_PORT": ("5005", "port of the Rasa server (REST channel)"),
+    "ACTION_PORT": ("5055", "port of the action server"),
+    "ACTION_ENDPOINT_URL": ("http://127.0.0.1:5055/webhook", "where the Rasa server calls actions"),
+    "RASA_MODEL": (str(ROOT / "models" / "jiangcheng.tar.gz"), "trained model the Rasa server loads"),
+    "HOTLINE_NUMBER": ("12345", "the city's service hotline named in answers"),
+}
+
+
+def get(name: str) -> str:
+    default, _ = DEFAULTS[name]
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def environment() -> dict[str, str]:
+    """The process environment with every unset setting filled with its default."""
+    env = dict(os.environ)
+    for name in DEFAULTS:
+        env[name] = get(name)
+    # the action server imports `actions` and `bot` from the repository root
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return env

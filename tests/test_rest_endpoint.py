@@ -1,0 +1,115 @@
+"""The assistant as a resident meets it: a trained model behind the REST channel, a running
+action server, the records database and an SQL tracker store that survives a restart."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.records import queries
+from bot.records.db import session
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.servers
+MODEL = ROOT / "models" / "jiangcheng.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Assistant:
+    def __init__(self, env: dict[str, str], log: Path):
+        self.env, self.log = env, log
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 300) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.launcher", "run", "--startup-timeout", str(timeout)],
+            cwd=ROOT, env=self.env, stdout=self.log.open("a"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "江城助手已启动" in self.log.read_text(encoding="utf-8", errors="replace"):
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(1)
+        self.stop()
+        pytest.fail("assistant did not start:\n" + self.log.read_text(errors="replace")[-3000:])
+
+    def stop(self) -> int:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+            return self.process.wait(timeout=60)
+        return self.process.returncode if self.process else 0
+
+    def say(self, sender: str, message: str) -> list[dict]:
+        body = json.dumps({"sender": sender, "message": message}).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.env['RASA_PORT']}/webhooks/rest/webhook", data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: `make test` trains it before running pytest")
+    folder = tmp_path_factory.mktemp("assistant")
+    db_url = f"sqlite:///{folder / 'records.db'}"
+    subprocess.run([sys.executable, "-m", "bot.records", "--database-url", db_url, "build"], cwd=ROOT, check=True)
+    rasa_port, action_port = free_port(), free_port()
+    env = dict(os.environ, DATABASE_URL=db_url, TRACKER_DB=str(folder / "tracker.db"),
+               RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
+               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook")
+    a = Assistant(env, folder / "launcher.log")
+    a.start()
+    yield a
+    a.stop()
+
+
+def test_plan_question_is_answered_with_the_figure_from_the_database(assistant):
+    replies = assistant.say("a", "到2028年武汉人工智能产业规模目标是多少")
+    with session(assistant.env["DATABASE_URL"]) as s:
+        figure = queries.plan_items_by_term(s, "人工智能产业规模")[0].figures[0]
+    text = " ".join(r.get("text", "") for r in replies)
+    assert figure.as_written == "2000亿元"
+    assert figure.as_written in text, replies
+
+
+def test_greeting_and_hotline(assistant):
+    assert "江城助手" in assistant.say("b", "你好")[0]["text"]
+    with session(assistant.env["DATABASE_URL"]) as s:
+        expected = queries.faq_by_topic(s, "hotline")[0].answer
+    assert assistant.say("b", "市民服务热线号码是多少")[0]["text"].startswith(expected)
+
+
+def test_conversation_survives_a_restart_and_ctrl_c_stops_both_servers(assistant):
+    assistant.say("persist-1", "到2028年武汉人工智能产业规模目标是多少")
+    assert assistant.stop() == 0
+    for port in (assistant.env["RASA_PORT"], assistant.env["ACTION_PORT"]):
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", int(port))) != 0, f"port {port} still served after Ctrl-C"
+    with sqlite3.connect(assistant.env["TRACKER_DB"]) as db:
+        before = db.execute("SELECT count(*) FROM events WHERE sender_id = 'persist-1'").fetchone()[0]
+    assert before > 0
+    assistant.start()
+    assistant.say("persist-1", "谢谢")
+    with sqlite3.connect(assistant.env["TRACKER_DB"]) as db:
+        rows = db.execute("SELECT type_name, data FROM events WHERE sender_id = 'persist-1' ORDER BY id").fetchall()
+    texts = [json.loads(d).get("text") for t, d in rows if t == "user"]
+    assert texts[:1] == ["到2028年武汉人工智能产业规模目标是多少"] and texts[-1] == "谢谢"
