@@ -17,10 +17,13 @@ from bot.records.db import session
 logger = logging.getLogger(__name__)
 
 # Search hits: answer the top one when it covers the question well and clearly beats the rest;
-# offer the close ones as choices; below this coverage nothing is relevant.
+# offer the close ones as choices; below RELEVANT_COVERAGE nothing is relevant. RANK_LEAD is a
+# ratio of engine scores, so it means the same on SQLite's BM25 and PostgreSQL's ts_rank.
 CONFIDENT_COVERAGE = 0.6
 CLOSE_MARGIN = 0.15
 RELEVANT_COVERAGE = 0.3
+LEADING_COVERAGE = 0.4
+RANK_LEAD = 2.0
 
 
 def apologise_on_failure(run: Callable) -> Callable:
@@ -68,6 +71,9 @@ def rank_hits(hits):
     top = relevant[0]
     close = [h for h in relevant[1:] if h.coverage >= top.coverage - CLOSE_MARGIN]
     if top.coverage >= CONFIDENT_COVERAGE and not close:
+        return top, []
+    runner_up = hits[1].rank if len(hits) > 1 else 0.0
+    if top.coverage >= LEADING_COVERAGE and top.rank > 0 and top.rank >= RANK_LEAD * max(runner_up, 0.0):
         return top, []
     return None, relevant[:3]
 

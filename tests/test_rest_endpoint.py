@@ -35,13 +35,14 @@ class Assistant:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 300) -> None:
+        offset = self.log.stat().st_size if self.log.exists() else 0
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.launcher", "run", "--startup-timeout", str(timeout)],
             cwd=ROOT, env=self.env, stdout=self.log.open("a"), stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if "江城助手已启动" in self.log.read_text(encoding="utf-8", errors="replace"):
+            if "江城助手已启动".encode() in self.log.read_bytes()[offset:]:
                 return
             if self.process.poll() is not None:
                 break

@@ -19,8 +19,11 @@ jieba.setLogLevel(logging.WARNING)
 STOPWORDS = set(
     "的 了 吗 呢 吧 啊 呀 嘛 撒 哦 么 是 在 有 和 与 及 或 我 你 您 他 她 它 我们 要 想 请问 请 问 一下 怎么 怎样 如何 "
     "什么 哪里 哪儿 哪个 多少 几 咋 咋办 怎么办 办 可以 能 能不能 需要 吗 到 个 这 那 就 都 也 还 把 被 给 对 从 向 "
-    "呃 嗯 那个 这个 一个 多大 目标 是否 会 去 来 做 搞 知道 告诉 谢谢 好 吗？ 冇 冇得".split()
+    "呃 嗯 那个 这个 一个 多大 目标 是否 会 去 来 做 搞 知道 告诉 谢谢 好 吗？ 冇 冇得 "
+    # every record is about Wuhan, so the city's name tells records apart no better than 的
+    "武汉 武汉市 全市 我市 本市 江城".split()
 )
+_CJK_CHAR = re.compile(r"^[\u4e00-\u9fff]$")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
@@ -48,7 +51,8 @@ class Segmenter:
         out = []
         for piece in pieces:
             piece = piece.strip()
-            if not piece or _PUNCT.fullmatch(piece) or piece in STOPWORDS:
+            # a lone Chinese character (数, 个, 办) matches nearly every record
+            if not piece or _PUNCT.fullmatch(piece) or piece in STOPWORDS or _CJK_CHAR.match(piece):
                 continue
             out.append(piece)
         return out
