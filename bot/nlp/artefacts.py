@@ -20,7 +20,7 @@ from pathlib import Path
 from bot.records.loader import RecordSet
 from bot.records.terms import record_terms
 
-ENTITY_KINDS = ("service", "district", "plan_project", "metric")
+ENTITY_KINDS = ("service", "district", "plan_project", "metric", "document")
 
 
 def write_if_changed(path: Path, content: str) -> bool:

@@ -1,4 +1,4 @@
-"""`python -m bot.records validate|build|search|stats`: maintain the records database."""
+"""`python -m bot.records validate|build|import|export|search|stats`: maintain the records."""
 from __future__ import annotations
 
 import argparse
@@ -12,10 +12,11 @@ from bot.records.build import build
 from bot.records.db import make_engine, session
 from bot.records.loader import load_records
 from bot.records.schema import RecordsInvalid
+from bot.records.spreadsheet import IMPORTABLE, SpreadsheetError, write_rows
 
 
 def _report_invalid(exc: RecordsInvalid) -> int:
-    print(f"Refused: {len(exc.problems)} problem(s) in the record files; the database was not changed.", file=sys.stderr)
+    print(f"Refused: {len(exc.problems)} problem(s); nothing was changed.", file=sys.stderr)
     for problem in exc.problems:
         print(f"  {problem}", file=sys.stderr)
     return 2
@@ -28,6 +29,14 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("validate", help="check the record files without touching the database")
     sub.add_parser("build", help="validate, then rebuild the database in one transaction")
+    imp = sub.add_parser("import", help="replace one table with a spreadsheet (.xlsx or .csv), all or nothing")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--table", choices=IMPORTABLE, help="table the sheet holds (default: from the file name, else services)")
+    imp.add_argument("--dry-run", action="store_true", help="validate and show what would change; change nothing")
+    imp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bar (default: on from 200 rows)")
+    exp = sub.add_parser("export", help="write one table to a spreadsheet in the import layout")
+    exp.add_argument("file", type=Path)
+    exp.add_argument("--table", choices=IMPORTABLE, default=None)
     s = sub.add_parser("search", help="full-text search, as the assistant does")
     s.add_argument("query")
     sub.add_parser("stats", help="what the database holds")
@@ -50,6 +59,20 @@ def main(argv: list[str] | None = None) -> int:
             engine.dispose()
         print(f"Built {engine.url.render_as_string(hide_password=True)}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         return 0
+    if args.command == "import":
+        return _import(args)
+    if args.command == "export":
+        table = args.table or (args.file.stem if args.file.stem in IMPORTABLE else "services")
+        try:
+            records = load_records(args.records_dir)
+            write_rows(args.file, table, records[table])
+        except RecordsInvalid as exc:
+            return _report_invalid(exc)
+        except SpreadsheetError as exc:
+            print(f"Refused: {exc}", file=sys.stderr)
+            return 2
+        print(f"Exported {len(records[table])} {table} to {args.file}")
+        return 0
     with session(args.database_url) as s:
         if args.command == "search":
             for hit in queries.search(s, args.query):
@@ -57,6 +80,36 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         info = queries.build_info(s)
         print(json.dumps({"built_at": info.built_at, "counts": info.counts} if info else {}, ensure_ascii=False))
+    return 0
+
+
+def _import(args) -> int:
+    from bot.records.importer import apply_import, plan_import
+
+    table = args.table or (args.file.stem if args.file.stem in IMPORTABLE else "services")
+    records_dir = Path(args.records_dir)
+    try:
+        plan = plan_import(args.file, table, records_dir, progress=args.progress)
+    except SpreadsheetError as exc:
+        print(f"Refused: {exc}. Nothing was changed.", file=sys.stderr)
+        return 2
+    except RecordsInvalid as exc:
+        return _report_invalid(exc)
+    print(plan.summary())
+    if args.dry_run:
+        print("Dry run: nothing was changed.")
+        return 0
+    if not plan.has_changes:
+        print("No changes to apply.")
+        return 0
+    engine = make_engine(args.database_url)
+    try:
+        counts = apply_import(plan, records_dir, engine)
+    finally:
+        engine.dispose()
+    print(f"Imported into {records_dir / (table + '.yml')} and rebuilt the database: "
+          + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    print("Run `make run` (or `python -m bot.nlp generate` and `python -m bot.training`) to retrain with the new names.")
     return 0
 
 

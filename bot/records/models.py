@@ -116,5 +116,6 @@ class SearchDoc(Base):
     kind = Column(String(32), nullable=False)  # service, office, plan_item, faq
     record_id = Column(String(64), nullable=False)
     title = Column(String(128), nullable=False)
+    labels = Column(Text, nullable=False)  # the title and aliases as written, one per line
     names = Column(Text, nullable=False)  # tokens of the title and aliases
     tokens = Column(Text, nullable=False)  # tokens of all text

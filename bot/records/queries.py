@@ -39,7 +39,7 @@ def offices_in_district(session: Session, district_name: str) -> list[Office]:
     return list(session.execute(select(Office).where(Office.district == district_name).order_by(Office.id)).scalars())
 
 
-def plan_items_by_term(session: Session, term: str, kinds: Sequence[str] = ("metric", "plan_project", "plan_item")) -> list[PlanItem]:
+def plan_items_by_term(session: Session, term: str, kinds: Sequence[str] = ("metric", "plan_project", "document", "plan_item")) -> list[PlanItem]:
     ids = _record_ids(session, term, kinds)
     return [session.get(PlanItem, i) for i in ids]
 

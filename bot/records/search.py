@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from bot.records.loader import RecordSet
 from bot.records.models import SearchDoc, TermEntry
-from bot.records.text import Segmenter, normalise
+from bot.records.text import Segmenter, bigrams, normalise, standardise
 
 MAX_QUERY_CHARS = 200  # a resident's question; longer input is cut, not searched whole
 MAX_QUERY_TOKENS = 24
@@ -24,7 +24,7 @@ class Hit:
     kind: str
     record_id: str
     title: str
-    rank: float  # engine score, higher is better
+    rank: float  # 0..1: engine score relative to the best, blended with name match; higher is better
     coverage: float  # share of the query's tokens found in the record (0..1)
     name_coverage: float  # share found in the record's title and aliases
 
@@ -74,6 +74,7 @@ def create_index(conn: Connection, records: RecordSet) -> None:
         name_tokens = _index_tokens(segmenter, names)
         rows.append({
             "kind": kind, "record_id": rid, "title": title,
+            "labels": "\n".join(normalise(n) for n in names),
             "names": " ".join(name_tokens),
             "tokens": " ".join(name_tokens + _index_tokens(segmenter, body)),
         })
@@ -108,42 +109,78 @@ def query_tokens(conn: Connection, query: str) -> list[str]:
     return unique[:MAX_QUERY_TOKENS]
 
 
+# Weights chosen on tests/search_questions.yml (scripts/evaluate_search.py prints the figures).
+NAME_WEIGHT = 0.6  # share of the final score given to the question's similarity to a record's name
+NAME_CANDIDATE = 0.3  # a record this similar to the question is a candidate even without a shared token
+
+
+_labels_cache: dict[str, list[tuple]] = {}
+
+
+def _all_labels(conn: Connection) -> list[tuple]:
+    key = str(conn.engine.url) + "|" + str(conn.execute(text("SELECT built_at FROM build_info")).scalar())
+    if key not in _labels_cache:
+        _labels_cache.clear()
+        rows = conn.execute(text("SELECT id, kind, record_id, title, labels, names, tokens FROM search_docs")).all()
+        _labels_cache[key] = [(r, [bigrams(label) for label in r.labels.split("\n")]) for r in rows]
+    return _labels_cache[key]
+
+
+def _name_match(query_bigrams: set[str], label_bigrams: list[set[str]]) -> float:
+    """Best Dice similarity of character bigrams between the question and any of the record's names."""
+    best = 0.0
+    for bg in label_bigrams:
+        if bg and query_bigrams:
+            best = max(best, 2 * len(query_bigrams & bg) / (len(query_bigrams) + len(bg)))
+    return best
+
+
 def search(conn: Connection, query: str, kinds: Optional[Iterable[str]] = None, limit: int = 5) -> list[Hit]:
-    """Ranked hits for a resident's words; an empty list when nothing shares a token with them."""
+    """Ranked hits for a resident's words; an empty list when nothing is related to them."""
+    query = (query or "")[:MAX_QUERY_CHARS]
     tokens = query_tokens(conn, query)
-    if not tokens:
+    query_bg = bigrams(standardise(query))
+    if not tokens and not query_bg:
         return []
     kinds = list(kinds) if kinds else None
     fetch = max(limit * 4, 20)
-    if conn.dialect.name == "sqlite":
+    rows = []
+    if tokens and conn.dialect.name == "sqlite":
         match = " OR ".join(f'"{t}"' for t in tokens)
         sql = (
-            "SELECT d.id, d.kind, d.record_id, d.title, d.names, d.tokens, -bm25(search_fts, 3.0, 1.0) AS rank "
+            "SELECT d.id, -bm25(search_fts, 3.0, 1.0) AS rank "
             "FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid "
             "WHERE search_fts MATCH :match ORDER BY bm25(search_fts, 3.0, 1.0) LIMIT :fetch"
         )
         rows = conn.execute(text(sql), {"match": match, "fetch": fetch}).all()
-    else:
+    elif tokens:
         tsquery = " | ".join("'" + t.replace("'", "''").replace("\\", "") + "'" for t in tokens)
         sql = (
-            "SELECT d.id, d.kind, d.record_id, d.title, d.names, d.tokens, "
-            "ts_rank(setweight(to_tsvector('simple', d.names), 'A') || setweight(to_tsvector('simple', d.tokens), 'B'), q) AS rank "
+            "SELECT d.id, ts_rank(setweight(to_tsvector('simple', d.names), 'A') || "
+            "setweight(to_tsvector('simple', d.tokens), 'B'), q) AS rank "
             "FROM search_docs d, to_tsquery('simple', :q) q "
             "WHERE (setweight(to_tsvector('simple', d.names), 'A') || setweight(to_tsvector('simple', d.tokens), 'B')) @@ q "
             "ORDER BY rank DESC LIMIT :fetch"
         )
         rows = conn.execute(text(sql), {"q": tsquery, "fetch": fetch}).all()
+    engine_rank = {row.id: float(row.rank) for row in rows}
+    top_rank = max(engine_rank.values(), default=0.0)
     hits = []
-    for row in rows:
-        if kinds and row.kind not in kinds:
+    for doc, label_bigrams in _all_labels(conn):
+        if kinds and doc.kind not in kinds:
             continue
-        doc_tokens = set(row.tokens.split())
-        name_tokens = set(row.names.split())
+        name_match = _name_match(query_bg, label_bigrams)
+        if doc.id not in engine_rank and name_match < NAME_CANDIDATE:
+            continue
+        doc_tokens = set(doc.tokens.split())
+        name_tokens = set(doc.names.split())
+        relative = engine_rank.get(doc.id, 0.0) / top_rank if top_rank > 0 else 0.0
+        n = max(len(tokens), 1)
         hits.append(Hit(
-            kind=row.kind, record_id=row.record_id, title=row.title, rank=float(row.rank),
-            coverage=sum(t in doc_tokens for t in tokens) / len(tokens),
-            name_coverage=sum(t in name_tokens for t in tokens) / len(tokens),
+            kind=doc.kind, record_id=doc.record_id, title=doc.title,
+            rank=(1 - NAME_WEIGHT) * relative + NAME_WEIGHT * name_match,
+            coverage=max(sum(t in doc_tokens for t in tokens) / n if tokens else 0.0, name_match),
+            name_coverage=sum(t in name_tokens for t in tokens) / n if tokens else 0.0,
         ))
-    # ties in engine rank are broken by how much of the question the record covers
-    hits.sort(key=lambda h: (h.rank + h.name_coverage, h.coverage), reverse=True)
+    hits.sort(key=lambda h: (h.rank, h.coverage), reverse=True)
     return hits[:limit]

@@ -8,7 +8,7 @@ from bot.records.loader import RecordSet
 
 class Term(NamedTuple):
     term: str
-    kind: str  # entity type: service, district, plan_project, metric, plan_item, faq
+    kind: str  # entity type: service, district, plan_project, metric, document, plan_item, faq
     record_id: str
     canonical: str  # the value an entity takes after synonym mapping
 
@@ -21,7 +21,8 @@ def record_terms(records: RecordSet) -> Iterator[Term]:
         for t in [s["name"], *s["aliases"]]:
             yield Term(t, "service", s["id"], s["name"])
     for p in records["plan_items"]:
-        kind = {"project": "plan_project", "target": "metric", "city_figure": "metric"}.get(p["kind"], "plan_item")
+        kind = {"project": "plan_project", "target": "metric", "city_figure": "metric",
+                "overview": "document"}.get(p["kind"], "plan_item")
         for t in [p["title"], *p["aliases"]]:
             yield Term(t, kind, p["id"], p["title"])
     for f in records["faq"]:

@@ -21,8 +21,18 @@ STOPWORDS = set(
     "什么 哪里 哪儿 哪个 多少 几 咋 咋办 怎么办 办 可以 能 能不能 需要 吗 到 个 这 那 就 都 也 还 把 被 给 对 从 向 "
     "呃 嗯 那个 这个 一个 多大 目标 是否 会 去 来 做 搞 知道 告诉 谢谢 好 吗？ 冇 冇得 "
     # every record is about Wuhan, so the city's name tells records apart no better than 的
-    "武汉 武汉市 全市 我市 本市 江城".split()
+    "武汉 武汉市 全市 我市 本市 江城 "
+    "东西 什么样 怎么样 事情 问题 情况 现在 时候 还能 能否 应该 一般".split()
 )
+
+# Wuhan dialect and the commonest misspellings, folded into the words the records use before
+# segmentation: 么样 → 怎么, 冇得 → 没有, 身分证 → 身份证. General language, not per-question fixes.
+COLLOQUIAL = {
+    "么样": "怎么", "么子": "什么", "么事": "什么事", "么东西": "什么", "冇得": "没有", "冇": "没",
+    "几多": "多少", "好多": "多少", "伢": "孩子", "屋里": "家里", "蛮": "很", "咧": "", "撒": "", "啵": "",
+    "身分证": "身份证", "户口薄": "户口簿", "公基金": "公积金", "港奥": "港澳", "社报": "社保",
+}
+_COLLOQUIAL = re.compile("|".join(sorted(map(re.escape, COLLOQUIAL), key=len, reverse=True)))
 _CJK_CHAR = re.compile(r"^[\u4e00-\u9fff]$")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -45,7 +55,7 @@ class Segmenter:
 
     def tokens(self, text: str) -> list[str]:
         """Search tokens: whole words plus their shorter dictionary parts, stopwords removed."""
-        text = normalise(text)
+        text = standardise(text)
         with self._lock:
             pieces = list(self._tokenizer.cut_for_search(text))
         out = []
@@ -56,6 +66,19 @@ class Segmenter:
                 continue
             out.append(piece)
         return out
+
+
+def standardise(text: str) -> str:
+    """normalise(), then dialect and common misspellings folded into standard words."""
+    return _COLLOQUIAL.sub(lambda m: COLLOQUIAL[m.group(0)], normalise(text))
+
+
+def bigrams(text: str) -> set[str]:
+    """Character bigrams: partial matches (上牌照 ~ 上牌) that word tokens miss."""
+    text = _PUNCT.sub("", text)
+    if len(text) < 2:
+        return {text} if text else set()
+    return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
 def normalise(text: str) -> str:
