@@ -15,11 +15,12 @@ PYTHON310 := $(shell for p in python3.10 /root/.pyenv/versions/3.10.13/bin/pytho
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then \
 	echo $$p; break; fi; done)
 
-.PHONY: help setup run test records artefacts model validate clean
+.PHONY: help setup run test eval records artefacts model validate clean
 
 help:
 	@echo "make run    set up, build the records database, train if needed, start the assistant"
 	@echo "make test   set up, then run every test (pytest, rasa data validate, rasa test)"
+	@echo "make eval   set up, then print NLU and test-story figures (reports in reports/)"
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -53,6 +54,9 @@ test: setup
 	@$(PY) -m bot.launcher exec -- $(RASA) test core --model models/jiangcheng.tar.gz --stories tests/stories \
 		--out reports/core --fail-on-prediction-errors
 	@echo "make test: all checks passed"
+
+eval: setup
+	@$(PY) scripts/evaluate.py
 
 clean:
 	rm -rf build models var reports

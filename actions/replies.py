@@ -2,11 +2,20 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
-from bot import settings
+from bot import intents, settings
 
 ARTICLE_SOURCE = "长江日报2026年2月4日关于《武汉市数智经济发展行动方案(2026—2028年)》的报道"
+
+# What each service question asks for, and the follow-up buttons offered after an answer.
+ASPECT_QUESTIONS = {
+    "ask_service_materials": "需要带什么材料？",
+    "ask_service_where": "在哪里办？",
+    "ask_service_online": "能网上办吗？",
+    "ask_service_time_limit": "多久能办好？",
+    "ask_service_fee": "收费吗？",
+}
 
 
 def hotline() -> str:
@@ -19,6 +28,10 @@ def confirm_line(demo: bool) -> str:
     return f"如有变化以官方公布为准，可拨打{hotline()}咨询。"
 
 
+def payload(intent: str, **entities: str) -> str:
+    return f"/{intent}" + (json.dumps(entities, ensure_ascii=False) if entities else "")
+
+
 def plan_answer(item: Any, children: Iterable[Any] = ()) -> str:
     lines = [item.statement]
     children = list(children)
@@ -28,17 +41,65 @@ def plan_answer(item: Any, children: Iterable[Any] = ()) -> str:
     return "\n".join(lines)
 
 
-def service_answer(service: Any) -> str:
+def service_answer(service: Any, aspect: str = "ask_service", office: Optional[Any] = None) -> str:
+    """Short and structured; the asked-for fact first, then where to confirm."""
+    name = service.name
     materials = "；".join(service.materials)
-    lines = [
-        f"【{service.name}】{service.description}",
-        f"· 带什么：{materials}",
-        f"· 在哪办：{service.where}",
-        f"· 网上办：{service.online}",
-        f"· 多久办好：{service.time_limit}",
-        f"· 费用：{service.fee}",
-        confirm_line(service.demo),
-    ]
+    if aspect == "ask_service_materials":
+        body = [f"办理{name}需要带：{materials}。"]
+    elif aspect == "ask_service_where":
+        body = [f"{name}的办理地点：{service.where}。", f"网上办：{service.online}"]
+    elif aspect == "ask_service_fee":
+        body = [f"{name}的费用：{service.fee}。"]
+    elif aspect == "ask_service_time_limit":
+        body = [f"{name}的办理时限：{service.time_limit}。"]
+    elif aspect == "ask_service_online":
+        body = [f"{name}网上办理：{service.online}。"]
+    elif aspect == "ask_service_hours":
+        body = [f"{name}请在工作时间到{service.where}办理，各窗口办公时间以现场公示为准。"]
+    else:
+        body = [
+            f"【{name}】{service.description}",
+            f"· 带什么：{materials}",
+            f"· 在哪办：{service.where}",
+            f"· 网上办：{service.online}",
+            f"· 多久办好：{service.time_limit}",
+            f"· 费用：{service.fee}",
+        ]
+    if office is not None:
+        body.append(f"{office.district}可到{office.name}办理，{office_details(office)}")
+    body.append(confirm_line(service.demo))
+    return "\n".join(body)
+
+
+def service_buttons(service: Any, aspect: str) -> list[dict[str, str]]:
+    return [
+        {"title": question, "payload": payload(intent, service=service.name)}
+        for intent, question in ASPECT_QUESTIONS.items()
+        if intent != aspect
+    ][:3]
+
+
+def office_details(office: Any) -> str:
+    known = []
+    if office.address:
+        known.append(f"地址：{office.address}")
+    if office.hours:
+        known.append(f"办公时间：{office.hours}")
+    if office.phone:
+        known.append(f"电话：{office.phone}")
+    if known:
+        return "，".join(known) + "。"
+    return f"具体地址和办公时间请拨打{hotline()}或查询武汉政务服务网确认。"
+
+
+def office_answer(district: str, offices: list[Any]) -> str:
+    if not offices:
+        return f"暂时没有{district}政务服务中心的信息，请拨打{hotline()}咨询。"
+    office = offices[0]
+    lines = [f"{district}的综合办事大厅是{office.name}，可办理{len(office.services)}类常见业务。", office_details(office)]
+    if office.demo:
+        lines.append(confirm_line(True))
     return "\n".join(lines)
 
 
@@ -54,13 +115,25 @@ def ask_which_service() -> str:
     return "请问您想办理哪项业务呢？比如“补办身份证”“社保卡申领”“公积金提取”。"
 
 
+def unknown_service(value: str) -> str:
+    return f"没有找到“{value}”这项业务。请换个说法，比如“补办身份证”“社保卡申领”。"
+
+
+def unknown_district(value: str) -> str:
+    return f"没有找到“{value}”这个区。武汉有江岸、江汉、硚口、汉阳、武昌、青山、洪山等13个区和东湖高新区等功能区，请说具体的区名。"
+
+
 def did_you_mean() -> str:
     return "您是想问："
+
+
+def none_of_these() -> dict[str, str]:
+    # Rasa's two-stage fallback treats out_of_scope as "no, none of these"
+    return {"title": "都不是", "payload": "/out_of_scope"}
 
 
 def unavailable() -> str:
     return f"抱歉，系统暂时查不到资料，请稍后再试，或直接拨打{hotline()}市民服务热线。"
 
 
-def intent_payload(intent: str, entity: str, value: str) -> str:
-    return f"/{intent}" + json.dumps({entity: value}, ensure_ascii=False)
+INTENT_LABELS = intents.INTENT_LABELS

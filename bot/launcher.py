@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -46,6 +47,10 @@ def _stop(processes: list[subprocess.Popen], grace: float = 15.0) -> None:
 
 def run(startup_timeout: float) -> int:
     env = settings.environment()
+    generated_token = not env["HOTLINE_TOKEN"]
+    if generated_token:
+        # never an open hotline endpoint: without a configured token, one is made for this run
+        env["HOTLINE_TOKEN"] = secrets.token_urlsafe(24)
     model = Path(env["RASA_MODEL"])
     if not model.exists():
         print(f"No trained model at {model}: run `make run` (it trains when needed).", file=sys.stderr)
@@ -78,10 +83,14 @@ def run(startup_timeout: float) -> int:
         if not announced:
             if all(_ready(url) for url in checks):
                 announced = True
+                token_note = " (generated for this run; set HOTLINE_TOKEN to fix it)" if generated_token else ""
                 print(
                     "\n江城助手已启动 (Jiangcheng Assistant is running)\n"
-                    f"  chat (REST):    POST http://127.0.0.1:{rasa_port}/webhooks/rest/webhook\n"
+                    f"  web chat:       http://127.0.0.1:{rasa_port}/webhooks/web/\n"
+                    f"  REST:           POST http://127.0.0.1:{rasa_port}/webhooks/rest/webhook\n"
                     f"                  body {{\"sender\": \"me\", \"message\": \"到2028年武汉人工智能产业规模目标是多少\"}}\n"
+                    f"  hotline:        POST http://127.0.0.1:{rasa_port}/webhooks/hotline/webhook\n"
+                    f"                  Authorization: Bearer {env['HOTLINE_TOKEN']}{token_note}\n"
                     f"  action server:  http://127.0.0.1:{action_port}/webhook\n"
                     "  stop:           Ctrl-C\n",
                     flush=True,

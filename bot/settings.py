@@ -21,6 +21,11 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "ACTION_ENDPOINT_URL": ("http://127.0.0.1:5055/webhook", "where the Rasa server calls actions"),
     "RASA_MODEL": (str(ROOT / "models" / "jiangcheng.tar.gz"), "trained model the Rasa server loads"),
     "HOTLINE_NUMBER": ("12345", "the city's service hotline named in answers"),
+    "HOTLINE_TOKEN": ("", "bearer token of the hotline endpoint (empty: `make run` makes one and prints it)"),
+    "HOTLINE_ASR_CONFIRM_BELOW": ("0.6", "ASR confidence under which the hotline asks the caller to confirm"),
+    "HANDOFF_HOURS": ("09:00-18:00", "hours human agents are on duty (Wuhan time)"),
+    "HANDOFF_WEEKDAYS": ("1-5", "days agents are on duty, 1 = Monday"),
+    "MAX_MESSAGE_CHARS": ("500", "longest message the channels accept"),
 }
 
 

@@ -26,29 +26,39 @@ def executor():
     return ex
 
 
-def run_action(executor, action: str, text: str, intent: str, entities=(), slots=None):
+def run_action(executor, action: str, turns, slots=None, ranking=None, slots_after=None):
+    """turns: [(text, intent, [(entity, value), ...]), ...]; the last one is the latest message.
+    slots_after: slots Rasa set from the latest message (what a form validation action validates)."""
     tracker = DialogueStateTracker.from_events("resident-1", [], slots=DOMAIN.slots)
     for name, value in (slots or {}).items():
         tracker.update(SlotSet(name, value))
-    tracker.update(ActionExecuted("action_listen"))
-    tracker.update(UserUttered(text, intent={"name": intent, "confidence": 0.9},
-                               entities=[{"entity": e, "value": v, "start": 0, "end": len(v)} for e, v in entities]))
+    for number, (text, intent, entities) in enumerate(turns):
+        tracker.update(ActionExecuted("action_listen"))
+        parse = {"intent": {"name": intent, "confidence": 0.9},
+                 "entities": [{"entity": e, "value": v, "start": 0, "end": len(v)} for e, v in entities]}
+        if ranking and number == len(turns) - 1:
+            parse["intent_ranking"] = ranking
+        tracker.update(UserUttered(text, intent=parse["intent"], entities=parse["entities"], parse_data={**parse, "text": text}))
+    for name, value in (slots_after or {}).items():
+        tracker.update(SlotSet(name, value))
     call = {
-        "next_action": action,
-        "sender_id": "resident-1",
+        "next_action": action, "sender_id": "resident-1",
         "tracker": tracker.current_state(EventVerbosity.AFTER_RESTART),
-        "domain": DOMAIN.as_dict(),
-        "version": "3.6.2",
+        "domain": DOMAIN.as_dict(), "version": "3.6.2",
     }
-    # the executor speaks JSON over HTTP; a round trip proves the reply is serialisable
-    call = json.loads(json.dumps(call, default=str))
+    call = json.loads(json.dumps(call, default=str))  # the executor speaks JSON over HTTP
     result = asyncio.run(executor.run(call))
     return result["responses"], result["events"]
 
 
+def first_service(url):
+    with session(url) as s:
+        return s.execute(select(Service).order_by(Service.id)).scalars().first()
+
+
 def test_plan_answer_comes_from_the_database(executor, built_database):
-    responses, _ = run_action(executor, "action_answer_plan", "到2028年武汉人工智能产业规模目标是多少",
-                              "ask_plan_target", [("metric", "2028年人工智能产业规模")])
+    responses, _ = run_action(executor, "action_answer_plan", [
+        ("到2028年武汉人工智能产业规模目标是多少", "ask_plan_target", [("metric", "2028年人工智能产业规模")])])
     with session(built_database) as s:
         figure = queries.plan_items_by_term(s, "人工智能产业规模")[0].figures[0]
     text = responses[0]["text"]
@@ -57,8 +67,15 @@ def test_plan_answer_comes_from_the_database(executor, built_database):
 
 
 def test_plan_answer_without_entity_uses_search(executor, built_database):
-    responses, _ = run_action(executor, "action_answer_plan", "武汉每万人拥有5G基站数目标", "ask_plan_target")
+    responses, _ = run_action(executor, "action_answer_plan", [("武汉每万人拥有5G基站数目标", "ask_plan_project", [])])
     assert "50个" in responses[0]["text"]
+
+
+def test_general_target_question_lists_every_target(executor, built_database):
+    responses, _ = run_action(executor, "action_answer_plan", [("方案有哪些目标", "ask_plan_target", [])])
+    with session(built_database) as s:
+        targets = queries.plan_items_of_kind(s, "target")
+    assert all(t.statement in responses[0]["text"] for t in targets)
 
 
 def test_plan_answer_changes_when_the_record_changes(executor, built_database):
@@ -66,38 +83,97 @@ def test_plan_answer_changes_when_the_record_changes(executor, built_database):
     with session(built_database) as s:
         s.execute(update(PlanItem).where(PlanItem.id == "target-ai-industry-scale").values(statement="测试用语句：记录已修改。"))
         s.commit()
-    responses, _ = run_action(executor, "action_answer_plan", "人工智能产业规模目标", "ask_plan_target",
-                              [("metric", "2028年人工智能产业规模")])
+    responses, _ = run_action(executor, "action_answer_plan", [
+        ("人工智能产业规模目标", "ask_plan_target", [("metric", "2028年人工智能产业规模")])])
     assert responses[0]["text"].startswith("测试用语句：记录已修改。")
 
 
-def test_service_answer_is_structured_and_honest_about_demo_data(executor, built_database):
-    with session(built_database) as s:
-        service = s.execute(select(Service).order_by(Service.id)).scalars().first()
-        alias = service.aliases[0]
-        name, materials, demo = service.name, service.materials, service.demo
-    responses, events = run_action(executor, "action_answer_service", f"{alias}咋办", "ask_service", [("service", name)])
+def test_service_answer_is_structured_with_next_questions(executor, built_database):
+    service = first_service(built_database)
+    responses, events = run_action(executor, "action_answer_service",
+                                   [(f"{service.aliases[0]}咋办", "ask_service", [("service", service.name)])],
+                                   slots={"service": service.name})
     text = responses[0]["text"]
-    assert name in text and materials[0] in text and "12345" in text
-    if demo:
-        assert "示例" in text
-    assert {"event": "slot", "name": "service", "value": name}.items() <= events[0].items()
+    assert service.name in text and service.materials[0] in text and service.fee in text and "12345" in text
+    assert ("示例" in text) == service.demo
+    titles = [b["title"] for b in responses[0]["buttons"]]
+    assert "需要带什么材料？" in titles and "在哪里办？" in titles
+    assert {"event": "slot", "name": "service", "value": service.name}.items() <= events[0].items()
+
+
+def test_materials_follow_up_keeps_the_service(executor, built_database):
+    service = first_service(built_database)
+    responses, _ = run_action(executor, "action_answer_service", [
+        (service.aliases[0], "ask_service", [("service", service.name)]),
+        ("要带什么材料", "ask_service_materials", [])], slots={"service": service.name})
+    text = responses[0]["text"]
+    assert text.startswith(f"办理{service.name}需要带：") and all(m in text for m in service.materials)
+    assert "需要带什么材料？" not in [b["title"] for b in responses[0]["buttons"]]
+
+
+def test_where_with_district_names_that_districts_office(executor, built_database):
+    with session(built_database) as s:
+        office = queries.offices_in_district(s, "江汉区")[0]
+        service = queries.service(s, office.services[0])
+    responses, _ = run_action(executor, "action_answer_service", [
+        (f"在江汉区哪里办{service.name}", "ask_service_where", [("service", service.name), ("district", "江汉区")])],
+        slots={"service": service.name, "district": "江汉区"})
+    assert office.name in responses[0]["text"] and "12345" in responses[0]["text"]
+
+
+def test_follow_up_with_another_district(executor, built_database):
+    responses, events = run_action(executor, "action_follow_up", [
+        ("洪山区政务服务中心在哪", "ask_office", [("district", "洪山区")]),
+        ("那江汉区呢", "inform", [("district", "江汉区")])], slots={"district": "洪山区"})
+    assert "江汉区政务服务中心" in responses[0]["text"]
+    assert any(e.get("name") == "district" and e.get("value") == "江汉区" for e in events)
+
+
+def test_follow_up_with_another_plan_project(executor, built_database):
+    responses, _ = run_action(executor, "action_follow_up", [
+        ("基础设施提升工程是什么", "ask_plan_project", [("plan_project", "基础设施提升工程")]),
+        ("那数据要素开发工程呢", "inform", [("plan_project", "数据要素开发工程")])])
+    assert "200个" in responses[0]["text"]
+
+
+def test_service_form_validates_against_the_records(executor, built_database):
+    responses, events = run_action(executor, "validate_service_form", [
+        ("要带什么材料", "ask_service_materials", []), ("办那个火星签证", "inform", [("service", "火星签证")])],
+        slots={"requested_slot": "service"}, slots_after={"service": "火星签证"})
+    assert "没有找到“火星签证”" in responses[0]["text"]
+    assert {"event": "slot", "name": "service", "value": None}.items() <= events[-1].items()
+
+
+def test_office_form_maps_a_colloquial_district(executor, built_database):
+    _, events = run_action(executor, "validate_office_form", [("光谷", "inform", [("district", "东湖新技术开发区")])],
+                           slots={"requested_slot": "district"}, slots_after={"district": "光谷"})
+    assert any(e.get("name") == "district" and e.get("value") == "东湖新技术开发区" for e in events)
+
+
+def test_clarification_offers_the_close_intents(executor, built_database):
+    ranking = [{"name": "nlu_fallback", "confidence": 1.0}, {"name": "ask_service_fee", "confidence": 0.41},
+               {"name": "ask_service_time_limit", "confidence": 0.38}, {"name": "greet", "confidence": 0.01}]
+    responses, _ = run_action(executor, "action_default_ask_affirmation", [("这个要多少", "nlu_fallback", [])], ranking=ranking)
+    assert responses[0]["text"] == "您是想问："
+    titles = [b["title"] for b in responses[0]["buttons"]]
+    assert titles == ["办事收费", "多久能办好", "都不是"]
+    assert responses[0]["buttons"][-1]["payload"] == "/out_of_scope"
 
 
 def test_unknown_service_is_asked_back(executor, built_database):
-    responses, _ = run_action(executor, "action_answer_service", "我想办个事", "ask_service")
-    assert "哪项业务" in responses[0]["text"] or responses[0].get("buttons")
+    responses, _ = run_action(executor, "action_answer_service", [("我想办个事", "ask_service", [])])
+    assert "哪项业务" in responses[0]["text"]
 
 
 def test_hotline_answer_from_faq(executor, built_database):
-    responses, _ = run_action(executor, "action_answer_hotline", "市民热线是多少", "ask_hotline")
+    responses, _ = run_action(executor, "action_answer_hotline", [("市民热线是多少", "ask_hotline", [])])
     with session(built_database) as s:
         expected = queries.faq_by_topic(s, "hotline")[0].answer
     assert responses[0]["text"].startswith(expected)
 
 
 def test_search_fallback_is_honest_when_nothing_matches(executor, built_database):
-    responses, _ = run_action(executor, "action_search_records", "今天晚上吃什么火锅比较好", "nlu_fallback")
+    responses, _ = run_action(executor, "action_search_records", [("今天晚上吃什么火锅比较好", "nlu_fallback", [])])
     assert "暂时没有这方面的信息" in responses[0]["text"] and "12345" in responses[0]["text"]
 
 
@@ -105,7 +181,7 @@ def test_database_down_gives_an_apology(executor, monkeypatch):
     dispose_all()
     # nothing listens on port 1: the connection is refused, as when the database is down
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:1/records")
-    responses, _ = run_action(executor, "action_answer_plan", "人工智能产业规模目标", "ask_plan_target",
-                              [("metric", "2028年人工智能产业规模")])
+    responses, _ = run_action(executor, "action_answer_plan", [
+        ("人工智能产业规模目标", "ask_plan_target", [("metric", "2028年人工智能产业规模")])])
     assert "12345" in responses[0]["text"] and "抱歉" in responses[0]["text"]
     dispose_all()

@@ -21,6 +21,7 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.servers
 MODEL = ROOT / "models" / "jiangcheng.tar.gz"
+HOTLINE_TOKEN = "test-hotline-token-6f1c"
 
 
 def free_port() -> int:
@@ -76,7 +77,8 @@ def assistant(tmp_path_factory):
     rasa_port, action_port = free_port(), free_port()
     env = dict(os.environ, DATABASE_URL=db_url, TRACKER_DB=str(folder / "tracker.db"),
                RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
-               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook")
+               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
+               HOTLINE_TOKEN=HOTLINE_TOKEN, HANDOFF_HOURS="00:00-24:00", HANDOFF_WEEKDAYS="1-7")
     a = Assistant(env, folder / "launcher.log")
     a.start()
     yield a
@@ -114,3 +116,45 @@ def test_conversation_survives_a_restart_and_ctrl_c_stops_both_servers(assistant
         rows = db.execute("SELECT type_name, data FROM events WHERE sender_id = 'persist-1' ORDER BY id").fetchall()
     texts = [json.loads(d).get("text") for t, d in rows if t == "user"]
     assert texts[:1] == ["到2028年武汉人工智能产业规模目标是多少"] and texts[-1] == "谢谢"
+
+
+def _plan_items_with_figures():
+    from bot.records.loader import load_records
+    from tests.conftest import RECORDS_DIR
+
+    return [i for i in load_records(RECORDS_DIR)["plan_items"] if i["figures"]]
+
+
+def test_every_figure_of_the_article_is_answerable(assistant, article_text):
+    """Each plan item with figures, asked about by its title, is answered with its figures as the article writes them."""
+    import re
+
+    squashed = re.sub(r"\s+", "", article_text)
+    missing = []
+    for number, item in enumerate(_plan_items_with_figures()):
+        replies = assistant.say(f"figures-{number}", f"介绍一下{item['title']}")
+        text = " ".join(r.get("text", "") for r in replies)
+        for figure in item["figures"]:
+            assert figure["as_written"] in squashed
+            if figure["as_written"] not in text:
+                missing.append(f"{item['id']}: {figure['as_written']} not in reply {text[:60]!r}")
+    assert not missing, "\n".join(missing)
+
+
+def test_service_follow_up_and_form_over_rest(assistant):
+    with session(assistant.env["DATABASE_URL"]) as s:
+        service = queries.service_by_term(s, "补办身份证")
+    first = assistant.say("follow-1", "补办身份证要多少钱")
+    assert service.fee in first[0]["text"]
+    follow = assistant.say("follow-1", "那要带什么材料")
+    assert all(m in follow[0]["text"] for m in service.materials)
+    asked = assistant.say("form-1", "办这个要带哪些证件")
+    assert "哪项业务" in asked[0]["text"]
+
+
+def test_two_unclear_messages_end_with_an_offer_of_12345_or_a_person(assistant):
+    texts = []
+    for message in ("嗯嗯嗯那个咕噜咕噜", "啊吧啊吧吧"):
+        replies = assistant.say("unclear-1", message)
+        texts.append(" ".join(r.get("text", "") for r in replies))
+    assert "12345" in texts[-1]

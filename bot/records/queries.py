@@ -70,3 +70,7 @@ def build_info(session: Session) -> Optional[BuildInfo]:
 
 def search(session: Session, query: str, kinds: Optional[Sequence[str]] = None, limit: int = 5) -> list[search_module.Hit]:
     return search_module.search(session.connection(), query, kinds=kinds, limit=limit)
+
+
+def office(session: Session, office_id: str) -> Optional[Office]:
+    return session.get(Office, office_id)

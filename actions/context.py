@@ -1,0 +1,67 @@
+"""Reading what the resident said so far from a rasa-sdk Tracker."""
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Callable, Iterable, Optional
+
+from rasa_sdk import Tracker
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions import replies
+
+logger = logging.getLogger(__name__)
+
+SERVICE_INTENTS = (
+    "ask_service", "ask_service_materials", "ask_service_where", "ask_service_hours",
+    "ask_service_fee", "ask_service_time_limit", "ask_service_online",
+)
+PLAN_INTENTS = (
+    "ask_plan_overview", "ask_plan_target", "ask_plan_project", "ask_plan_department",
+    "ask_plan_agent", "ask_city_figures", "ask_plan_application",
+)
+QUESTION_INTENTS = SERVICE_INTENTS + PLAN_INTENTS + ("ask_office", "ask_hotline")
+
+
+def latest_entity(tracker: Tracker, *names: str) -> Optional[str]:
+    for name in names:
+        value = next(tracker.get_latest_entity_values(name), None)
+        if value:
+            return str(value)
+    return None
+
+
+def user_intents(tracker: Tracker) -> Iterable[str]:
+    """Intents of the resident's messages, newest first."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if name:
+                yield name
+
+
+def last_question(tracker: Tracker, among: Iterable[str] = QUESTION_INTENTS, skip_latest: bool = False) -> Optional[str]:
+    among = set(among)
+    intents = iter(user_intents(tracker))
+    if skip_latest:
+        next(intents, None)
+    return next((i for i in intents if i in among), None)
+
+
+def text_of(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def apologise_on_failure(run: Callable) -> Callable:
+    """A database fault becomes a short apology with the hotline, never silence or a 500."""
+
+    @functools.wraps(run)
+    def wrapper(self, dispatcher, tracker, domain):
+        try:
+            return run(self, dispatcher, tracker, domain)
+        except (SQLAlchemyError, OSError):
+            logger.exception("records database unavailable in %s", self.name())
+            dispatcher.utter_message(text=replies.unavailable())
+            return []
+
+    return wrapper

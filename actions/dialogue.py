@@ -1,0 +1,104 @@
+"""Hotline FAQ, follow-ups that keep context, clarification and search when the intent is unclear."""
+from __future__ import annotations
+
+from typing import Text
+
+from rasa_sdk import Action
+from rasa_sdk.events import SlotSet
+
+from actions import answers, replies
+from actions.context import (
+    PLAN_INTENTS, SERVICE_INTENTS, apologise_on_failure, last_question, latest_entity, text_of,
+)
+from bot.records import queries
+from bot.records.db import session
+
+# intents offered as clarification choices must be questions a button can re-ask
+CLARIFIABLE = set(replies.INTENT_LABELS)
+CLOSE_INTENTS = 0.25  # an intent this close to the top one is offered as a choice too
+
+
+class ActionAnswerHotline(Action):
+    def name(self) -> Text:
+        return "action_answer_hotline"
+
+    @apologise_on_failure
+    def run(self, dispatcher, tracker, domain):
+        with session() as s:
+            entries = queries.faq_by_topic(s, "hotline")
+            dispatcher.utter_message(text=replies.faq_answer(entries[0]) if entries else replies.not_found())
+        return []
+
+
+class ActionFollowUp(Action):
+    """'那江汉区呢' / '补办身份证': a bare answer continues the previous question with the new value."""
+
+    def name(self) -> Text:
+        return "action_follow_up"
+
+    @apologise_on_failure
+    def run(self, dispatcher, tracker, domain):
+        previous = last_question(tracker, skip_latest=True)
+        district = latest_entity(tracker, "district")
+        service_term = latest_entity(tracker, "service")
+        with session() as s:
+            if previous == "ask_office" or (previous is None and district and not service_term):
+                name = district or tracker.get_slot("district")
+                if name:
+                    answers.office(dispatcher, s, name)
+                    return [SlotSet("district", name)]
+            if previous in SERVICE_INTENTS or service_term:
+                record = queries.service_by_term(s, service_term or tracker.get_slot("service") or "")
+                if record:
+                    aspect = previous if previous in SERVICE_INTENTS else "ask_service"
+                    answers.service(dispatcher, s, record, aspect, district or tracker.get_slot("district"))
+                    return [SlotSet("service", record.name)] + ([SlotSet("district", district)] if district else [])
+            if previous in PLAN_INTENTS:
+                term = latest_entity(tracker, "plan_item", "metric", "plan_project", "document")
+                answers.plan_question(dispatcher, s, previous, term, text_of(tracker))
+                return []
+            if not answers.from_search(dispatcher, s, text_of(tracker)):
+                dispatcher.utter_message(text=replies.not_found())
+        return []
+
+
+class ActionSearchRecords(Action):
+    def name(self) -> Text:
+        return "action_search_records"
+
+    @apologise_on_failure
+    def run(self, dispatcher, tracker, domain):
+        with session() as s:
+            if not answers.from_search(dispatcher, s, text_of(tracker)):
+                dispatcher.utter_message(text=replies.not_found())
+        return []
+
+
+class ActionAskAffirmation(Action):
+    """First stage of the two-stage fallback: the closest questions as buttons, or a clear search hit."""
+
+    def name(self) -> Text:
+        return "action_default_ask_affirmation"
+
+    @apologise_on_failure
+    def run(self, dispatcher, tracker, domain):
+        message = tracker.latest_message or {}
+        ranking = [r for r in message.get("intent_ranking", []) if r.get("name") in CLARIFIABLE]
+        entities = {e["entity"]: e["value"] for e in message.get("entities", []) if e.get("entity") and e.get("value")}
+        buttons = []
+        if ranking:
+            best = ranking[0].get("confidence", 0.0)
+            for r in ranking[:3]:
+                if best - r.get("confidence", 0.0) <= CLOSE_INTENTS:
+                    buttons.append({"title": replies.INTENT_LABELS[r["name"]], "payload": replies.payload(r["name"], **entities)})
+        if len(buttons) >= 2:
+            dispatcher.utter_message(text=replies.did_you_mean(), buttons=buttons + [replies.none_of_these()])
+            return []
+        with session() as s:
+            if answers.from_search(dispatcher, s, text_of(tracker)):
+                return []
+        if buttons:
+            dispatcher.utter_message(text=replies.did_you_mean(), buttons=buttons + [replies.none_of_these()])
+        else:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+        return []

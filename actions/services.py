@@ -1,0 +1,86 @@
+"""Service guide and office questions, and the forms that ask for a missing service or district."""
+from __future__ import annotations
+
+from typing import Any, Dict, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import answers, choices, replies
+from actions.context import SERVICE_INTENTS, apologise_on_failure, last_question, latest_entity, text_of
+from bot.records import queries
+from bot.records.db import session
+
+
+class ActionAnswerService(Action):
+    def name(self) -> Text:
+        return "action_answer_service"
+
+    @apologise_on_failure
+    def run(self, dispatcher, tracker, domain):
+        aspect = last_question(tracker, SERVICE_INTENTS) or "ask_service"
+        term = tracker.get_slot("service")
+        district = tracker.get_slot("district")
+        with session() as s:
+            record = queries.service_by_term(s, term) if term else None
+            if record is None:
+                dispatcher.utter_message(text=replies.ask_which_service() if not term else replies.unknown_service(term))
+                return []
+            answers.service(dispatcher, s, record, aspect, district)
+        return [SlotSet("service", record.name)]
+
+
+class ActionAnswerOffice(Action):
+    def name(self) -> Text:
+        return "action_answer_office"
+
+    @apologise_on_failure
+    def run(self, dispatcher, tracker, domain):
+        district = tracker.get_slot("district")
+        with session() as s:
+            answers.office(dispatcher, s, district)
+        return []
+
+
+class ValidateServiceForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_service_form"
+
+    async def extract_service(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        """No service name recognised: search the resident's words among the services."""
+        if tracker.get_slot("requested_slot") != "service" and tracker.get_slot("service"):
+            return {}
+        if latest_entity(tracker, "service"):
+            return {}
+        text = text_of(tracker)
+        if not text.strip() or text.startswith("/"):
+            return {}
+        try:
+            with session() as s:
+                top, _ = choices.decide(queries.search(s, text, kinds=["service"]))
+        except Exception:  # the search is a convenience; the form still asks
+            return {}
+        return {"service": top.title} if top else {}
+
+    def validate_service(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        with session() as s:
+            record = queries.service_by_term(s, str(value)) if value else None
+        if record is None:
+            dispatcher.utter_message(text=replies.unknown_service(str(value)))
+            return {"service": None}
+        return {"service": record.name}
+
+
+class ValidateOfficeForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_office_form"
+
+    def validate_district(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        with session() as s:
+            district = queries.district_by_term(s, str(value)) if value else None
+        if district is None:
+            dispatcher.utter_message(text=replies.unknown_district(str(value)))
+            return {"district": None}
+        return {"district": district.name}

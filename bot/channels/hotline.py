@@ -1,0 +1,157 @@
+"""The hotline first-responder channel at /webhooks/hotline/webhook.
+
+A telephony gateway posts speech-recognised text; the response holds speech-ready replies and
+what the gateway should do next: `continue`, `handoff` (with the handoff package) or `end`.
+"""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import re
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import settings
+from bot.channels import speech
+from bot.channels.requests import error, json_body
+from bot.channels.rest import clean_text
+from bot.tickets import calls, store
+
+EVENTS = {"start", "message", "silence", "dtmf", "hangup"}
+CALL_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+YES = {"对", "是", "是的", "对的", "对啊", "嗯", "嗯嗯", "没错", "正确", "对头", "是滴", "对头对头", "好"}
+NO = {"不对", "不是", "错了", "不是的", "不对不对", "搞错了"}
+_PUNCT = re.compile(r"[\s，。！？,.!?、~…]+")
+
+
+def _words(text: str) -> str:
+    return _PUNCT.sub("", text)
+
+
+class HotlineInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "hotline"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "HotlineInput":
+        return cls((credentials or {}).get("token"))
+
+    def __init__(self, token: Optional[str] = None) -> None:
+        self._token = token
+
+    def token(self) -> str:
+        return self._token or settings.get("HOTLINE_TOKEN")
+
+    def authorised(self, request: Request) -> bool:
+        expected = self.token()
+        header = request.headers.get("authorization") or ""
+        scheme, _, given = header.partition(" ")
+        # no configured token means nobody is let in, never everybody
+        return bool(expected) and scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), expected)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("hotline_channel", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.authorised(request):
+                return error(401, "未授权：需要有效的 Bearer token。")
+            data, problem = json_body(request)
+            if problem:
+                return problem
+            call_id, event = data.get("call_id"), data.get("event")
+            if not isinstance(call_id, str) or not CALL_ID.match(call_id):
+                return error(400, "缺少或无效的 call_id（1 到 64 个字母、数字或 _.:-）。")
+            if event not in EVENTS:
+                return error(400, f"event 必须是以下之一：{', '.join(sorted(EVENTS))}。")
+            text = data.get("text")
+            if text is not None and not isinstance(text, str):
+                return error(400, "text 必须是文字。")
+            confidence = data.get("asr_confidence")
+            if confidence is not None and (isinstance(confidence, bool) or not isinstance(confidence, (int, float))
+                                           or not 0 <= confidence <= 1):
+                return error(400, "asr_confidence 必须是 0 到 1 之间的数字。")
+            digits = data.get("digits")
+            if digits is not None and (not isinstance(digits, str) or not re.fullmatch(r"[0-9*#]{1,32}", digits)):
+                return error(400, "digits 必须是按键字符（0-9、*、#）。")
+            result = await Call(call_id, on_new_message).handle(event, text or "", confidence, digits or "")
+            return response.json(result)
+
+        return bp
+
+
+class Call:
+    """One gateway request of one call."""
+
+    def __init__(self, call_id: str, on_new_message: Callable[[UserMessage], Awaitable[Any]]):
+        self.call_id = call_id
+        self.sender = f"hotline-{call_id}"
+        self.on_new_message = on_new_message
+
+    async def ask(self, text: str, metadata: Optional[dict] = None) -> list[dict]:
+        collector = CollectingOutputChannel()
+        await self.on_new_message(UserMessage(text, collector, self.sender, input_channel="hotline", metadata=metadata))
+        return collector.messages
+
+    def respond(self, messages: list[dict], action: str = "continue") -> dict:
+        handoff = None
+        for message in messages:
+            custom = message.get("custom") or {}
+            if "handoff" in custom:
+                ticket = store.get(custom["handoff"]["ticket_id"])
+                handoff = store.package(ticket) if ticket else custom["handoff"]
+                action = "handoff"
+            elif custom.get("end_conversation") and action == "continue":
+                action = "end"
+        return {"call_id": self.call_id, "action": action, "replies": speech.speakable(messages), "handoff": handoff}
+
+    def say(self, text: str, action: str = "continue") -> dict:
+        return self.respond([{"text": text}], action)
+
+    async def handle(self, event: str, raw_text: str, confidence: Optional[float], digits: str) -> dict:
+        state = await asyncio.to_thread(calls.load, self.call_id)
+        try:
+            return await self._handle(state, event, clean_text(raw_text), confidence, digits)
+        finally:
+            await asyncio.to_thread(calls.save, state)
+
+    async def _handle(self, state, event: str, text: str, confidence: Optional[float], digits: str) -> dict:
+        if event == "start":
+            state.silences, state.pending_text, state.status = 0, None, "active"
+            return self.respond(await self.ask("/greet"))
+        if event == "hangup":
+            state.status, state.pending_text = "ended", None
+            return self.respond([], "end")
+        if event == "dtmf":
+            if digits.startswith("0"):
+                return self.respond(await self.ask("/request_human", {"handoff_reason": "dtmf_0"}))
+            return self.say("按0可以转人工服务；有问题也可以直接说出来。")
+        if event == "silence":
+            state.silences += 1
+            if state.silences >= 2:
+                return self.respond(await self.ask("/request_human", {"handoff_reason": "silence"}))
+            return self.say(f"您好，请问您还在吗？有什么可以帮您？也可以按0转人工。")
+        # a message
+        state.silences = 0
+        if not text:
+            return self.say("不好意思，没有听清，请您再说一遍。")
+        if state.pending_text:
+            pending, state.pending_text = state.pending_text, None
+            if _words(text) in YES:
+                return self.respond(await self.ask(pending))
+            if _words(text) in NO:
+                return self.say("好的，请您再说一遍。")
+        threshold = float(settings.get("HOTLINE_ASR_CONFIRM_BELOW"))
+        if confidence is not None and confidence < threshold:
+            state.pending_text = text
+            return self.say(f"不好意思，我听到的是：“{text[:40]}”，对吗？请说“对”或“不对”。")
+        return self.respond(await self.ask(text))

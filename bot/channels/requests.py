@@ -1,0 +1,31 @@
+"""Reading a JSON request defensively: a clear 4xx for anything malformed, never a 500."""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+def error(status: int, message: str) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
+
+
+def json_body(request: Request) -> tuple[Optional[dict[str, Any]], Optional[HTTPResponse]]:
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        return None, error(415, "请求格式错误：Content-Type 必须是 application/json。")
+    body = request.body or b""
+    if len(body) > MAX_BODY_BYTES:
+        return None, error(413, f"请求内容过大（上限 {MAX_BODY_BYTES // 1024} KB）。")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None, error(400, "请求内容不是有效的 JSON。")
+    if not isinstance(data, dict):
+        return None, error(400, "请求内容必须是一个 JSON 对象。")
+    return data, None

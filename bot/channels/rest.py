@@ -1,0 +1,82 @@
+"""The REST channel residents' clients use, with personal numbers masked before Rasa sees them.
+
+Registered under the name `rest`, so it serves /webhooks/rest/webhook in place of Rasa's own.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Awaitable, Callable, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import settings
+from bot.channels.requests import error, json_body
+from bot.privacy import mask
+
+SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Control characters removed, personal numbers masked."""
+    return mask(_CONTROL.sub("", text)).strip()
+
+
+class ResidentRestInput(RestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def max_chars(self) -> int:
+        return int(settings.get("MAX_MESSAGE_CHARS"))
+
+    def read_message(self, request: Request) -> tuple[Optional[str], Optional[str], Optional[HTTPResponse]]:
+        """(sender, text, error response)."""
+        data, problem = json_body(request)
+        if problem:
+            return None, None, problem
+        sender, message = data.get("sender"), data.get("message")
+        if not isinstance(sender, str) or not SENDER.match(sender):
+            return None, None, error(400, "缺少或无效的 sender（1 到 128 个字母、数字或 _.:@-）。")
+        if message is None or not isinstance(message, str):
+            return None, None, error(400, "缺少 message 字段，或它不是文字。")
+        return sender, message, None
+
+    def polite_reply(self, sender: str, text: str) -> Optional[list[dict[str, Any]]]:
+        """A reply without asking Rasa, for input that is not a question."""
+        if not text:
+            return [{"recipient_id": sender, "text": "您好像还没有输入内容。请问有什么可以帮您？"}]
+        if len(text) > self.max_chars():
+            return [{"recipient_id": sender,
+                     "text": f"您的消息有点长（超过{self.max_chars()}字），请简要说一下想办的事或想问的问题。"}]
+        return None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint(f"{self.name()}_channel", __name__)
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            sender, message, problem = self.read_message(request)
+            if problem:
+                return problem
+            text = clean_text(message)
+            canned = self.polite_reply(sender, text)
+            if canned is not None:
+                return response.json(canned)
+            collector = CollectingOutputChannel()
+            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
+            return response.json(collector.messages)
+
+        self.extra_routes(bp)
+        return bp
+
+    def extra_routes(self, bp: Blueprint) -> None:
+        """The channel's GET routes; a health check here, the chat page on the web channel."""
+
+        @bp.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})

@@ -1,0 +1,83 @@
+"""Turning chat replies into what a telephony gateway can speak.
+
+No URLs, markdown or emoji; the key fact first; at most about 80 Chinese characters per reply;
+service numbers read digit by digit in SSML (12345 as 一二三四五, 110 as 幺幺零).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+from xml.sax.saxutils import escape
+
+MAX_CHARS = 80
+TAG = re.compile(r"<[^>]{0,200}>")
+URL = re.compile(r"https?://\S+|www\.\S+")
+MARKDOWN = re.compile(r"[*_`#>|~]+|\[([^\]]*)\]\([^)]*\)")
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U0000FE0F\U0001F900-\U0001F9FF\u200d]")
+SOURCE_LINE = re.compile(r"^出处：.*$", re.M)
+SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+SPOKEN_NUMBERS = {"12345": "一二三四五", "110": "幺幺零", "119": "幺幺九", "120": "幺二零", "122": "幺二二"}
+_NUMBER = re.compile(r"(?<!\d)(" + "|".join(SPOKEN_NUMBERS) + r")(?!\d)")
+
+
+def plain(text: str) -> str:
+    text = TAG.sub("", text)
+    text = URL.sub("", text)
+    text = MARKDOWN.sub(lambda m: m.group(1) or "", text)
+    text = EMOJI.sub("", text)
+    # a citation is for reading; on the phone the source is named in a few words
+    text = SOURCE_LINE.sub("以上信息出自长江日报的报道。", text)
+    text = text.replace("【", "").replace("】", "，").replace("·", "")
+    text = re.sub(r"\s*\n\s*", "。", text.strip())
+    text = re.sub(r"[。，]{2,}", "。", text)
+    text = text.strip("。 ")
+    return text + "。" if text and text[-1] not in "！？" else text
+
+
+def chunks(text: str, limit: int = MAX_CHARS) -> list[str]:
+    """Sentences grouped into replies of at most `limit` characters (longer sentences are split)."""
+    out: list[str] = []
+    current = ""
+    for sentence in filter(None, (s.strip() for s in SENTENCE_END.split(text))):
+        while len(sentence) > limit:
+            cut = max(sentence.rfind("，", 0, limit), sentence.rfind("、", 0, limit))
+            cut = cut + 1 if cut > limit // 3 else limit
+            if current:
+                out.append(current)
+                current = ""
+            out.append(sentence[:cut])
+            sentence = sentence[cut:]
+        if len(current) + len(sentence) > limit:
+            out.append(current)
+            current = ""
+        current += sentence
+    if current:
+        out.append(current)
+    return out
+
+
+def ssml(text: str) -> str:
+    def say(m: re.Match) -> str:
+        return f'<sub alias="{SPOKEN_NUMBERS[m.group(1)]}">{m.group(1)}</sub>'
+
+    return "<speak>" + _NUMBER.sub(say, escape(text)) + "</speak>"
+
+
+def button_prompt(buttons: Iterable[dict[str, Any]]) -> str:
+    titles = [b.get("title", "").strip("？?") for b in buttons if b.get("title")]
+    titles = [t for t in titles if t not in ("都不是",)]
+    return ("您可以接着问：" + "、".join(titles[:3]) + "。") if titles else ""
+
+
+def speakable(messages: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
+    replies = []
+    for message in messages:
+        pieces = []
+        if message.get("text"):
+            pieces.append(plain(message["text"]))
+        if message.get("buttons"):
+            pieces.append(button_prompt(message["buttons"]))
+        for piece in filter(None, pieces):
+            for chunk in chunks(piece):
+                replies.append({"text": chunk, "ssml": ssml(chunk)})
+    return replies

@@ -1,0 +1,32 @@
+"""The residents' web chat: the page at /webhooks/web/ and its webhook at /webhooks/web/webhook."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Text
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.rest import ResidentRestInput
+
+STATIC = Path(__file__).resolve().parent / "static"
+ASSETS = {"chat.js": "application/javascript; charset=utf-8", "chat.css": "text/css; charset=utf-8"}
+
+
+class WebChatInput(ResidentRestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "web"
+
+    def extra_routes(self, bp: Blueprint) -> None:
+        @bp.route("/", methods=["GET"], name="page")
+        async def page(_: Request) -> HTTPResponse:
+            return response.html((STATIC / "index.html").read_text(encoding="utf-8"),
+                                 headers={"Content-Security-Policy": "default-src 'self'; object-src 'none'; base-uri 'none'"})
+
+        @bp.route("/static/<name>", methods=["GET"])
+        async def asset(_: Request, name: str) -> HTTPResponse:
+            if name not in ASSETS:  # a fixed list: no path ever reaches the file system from the URL
+                return response.json({"error": "not found"}, status=404)
+            return response.text((STATIC / name).read_text(encoding="utf-8"), content_type=ASSETS[name])

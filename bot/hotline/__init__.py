@@ -1,0 +1,1 @@
+"""Tools around the hotline channel (the call simulator)."""

@@ -1,0 +1,34 @@
+"""Tables written while the assistant runs (kept apart from the rebuildable records tables)."""
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, DateTime, Integer, String, Text
+from sqlalchemy.orm import declarative_base
+
+OpsBase = declarative_base()
+
+
+class HandoffTicket(OpsBase):
+    __tablename__ = "handoff_tickets"
+    id = Column(String(32), primary_key=True)
+    status = Column(String(16), nullable=False, index=True)  # open, closed
+    mode = Column(String(16), nullable=False)  # live: an agent takes over now; callback: outside hours
+    reason = Column(String(32), nullable=False)
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128), nullable=False, index=True)
+    summary = Column(Text, nullable=False)
+    intents = Column(JSON, nullable=False)
+    slots = Column(JSON, nullable=False)
+    transcript = Column(JSON, nullable=False)
+    conversation_started_at = Column(DateTime(timezone=True))
+    created_at = Column(DateTime(timezone=True), nullable=False, index=True)
+
+
+class CallSession(OpsBase):
+    """Per-call state of the hotline channel, shared by every Rasa server through the database."""
+
+    __tablename__ = "hotline_calls"
+    call_id = Column(String(64), primary_key=True)
+    silences = Column(Integer, nullable=False, default=0)
+    pending_text = Column(Text)
+    status = Column(String(16), nullable=False, default="active")
+    updated_at = Column(DateTime(timezone=True), nullable=False)

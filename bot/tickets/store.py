@@ -1,0 +1,66 @@
+"""Creating, reading and exporting handoff tickets."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any, Optional
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from bot.records.db import engine_for, session
+from bot.tickets.models import HandoffTicket, OpsBase
+
+_ready: set[str] = set()
+
+
+def ensure_tables(engine: Optional[Engine] = None) -> None:
+    engine = engine or engine_for()
+    key = str(engine.url)
+    if key not in _ready:
+        OpsBase.metadata.create_all(engine)
+        _ready.add(key)
+
+
+def new_ticket_id(now: dt.datetime) -> str:
+    return now.strftime("HT%Y%m%d") + "-" + secrets.token_hex(3).upper()
+
+
+def create(**fields: Any) -> HandoffTicket:
+    ensure_tables()
+    now = dt.datetime.now(dt.timezone.utc)
+    ticket = HandoffTicket(id=new_ticket_id(now), status="open", created_at=now, **fields)
+    with session() as s:
+        s.add(ticket)
+        s.commit()
+    return ticket
+
+
+def get(ticket_id: str) -> Optional[HandoffTicket]:
+    ensure_tables()
+    with session() as s:
+        return s.get(HandoffTicket, ticket_id)
+
+
+def open_tickets() -> list[HandoffTicket]:
+    ensure_tables()
+    with session() as s:
+        return list(s.execute(select(HandoffTicket).where(HandoffTicket.status == "open")
+                              .order_by(HandoffTicket.created_at)).scalars())
+
+
+def package(ticket: HandoffTicket) -> dict[str, Any]:
+    """What a human agent receives: reason, channel, what was asked, the masked transcript, times."""
+    return {
+        "ticket_id": ticket.id,
+        "mode": ticket.mode,
+        "reason": ticket.reason,
+        "channel": ticket.channel,
+        "sender_id": ticket.sender_id,
+        "summary": ticket.summary,
+        "intents": ticket.intents,
+        "slots": ticket.slots,
+        "transcript": ticket.transcript,
+        "conversation_started_at": ticket.conversation_started_at.isoformat() if ticket.conversation_started_at else None,
+        "created_at": ticket.created_at.isoformat(),
+    }

@@ -1,0 +1,100 @@
+"""Handoff to a person: a ticket with reason, channel, intents, slots, summary, masked transcript, times."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+from bot.tickets import store
+from tests.conftest import ROOT
+from tests.test_actions import DOMAIN, executor  # noqa: F401  (the executor fixture)
+
+import asyncio
+
+
+def conversation(turns, slots=None, channel="web"):
+    tracker = DialogueStateTracker.from_events("caller-42", [], slots=DOMAIN.slots)
+    for name, value in (slots or {}).items():
+        tracker.update(SlotSet(name, value))
+    for text, intent, reply in turns:
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(UserUttered(text, intent={"name": intent, "confidence": 0.9}, input_channel=channel,
+                                   parse_data={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}))
+        if reply:
+            tracker.update(BotUttered(reply))
+    return tracker
+
+
+def run(executor, action, tracker):
+    call = {"next_action": action, "sender_id": tracker.sender_id, "tracker": tracker.current_state(EventVerbosity.AFTER_RESTART),
+            "domain": DOMAIN.as_dict(), "version": "3.6.2"}
+    return asyncio.run(executor.run(json.loads(json.dumps(call, default=str))))
+
+
+def test_request_for_a_person_creates_a_live_ticket(executor, built_database, monkeypatch):
+    monkeypatch.setenv("HANDOFF_HOURS", "00:00-24:00")
+    monkeypatch.setenv("HANDOFF_WEEKDAYS", "1-7")
+    tracker = conversation([
+        ("补办身份证要带什么", "ask_service_materials", "办理居民身份证补领需要带：户口簿"),
+        ("我的手机是13812345678，身份证420106199001011237", "inform", "好的"),
+        ("转人工", "request_human", None),
+    ], slots={"service": "居民身份证补领", "district": "江汉区"})
+    result = run(executor, "action_handoff", tracker)
+    custom = result["responses"][0]["custom"]["handoff"]
+    assert custom["mode"] == "live" and custom["reason"] == "resident_request"
+    assert "工单号" in result["responses"][0]["text"]
+    ticket = store.package(store.get(custom["ticket_id"]))
+    assert ticket["channel"] == "web" and ticket["sender_id"] == "caller-42"
+    assert ticket["intents"] == ["ask_service_materials", "inform", "request_human"]
+    assert ticket["slots"] == {"service": "居民身份证补领", "district": "江汉区"}
+    assert "居民身份证补领" in ticket["summary"] and "江汉区" in ticket["summary"] and "市民要求人工服务" in ticket["summary"]
+    words = json.dumps(ticket, ensure_ascii=False)
+    assert "13812345678" not in words and "420106199001011237" not in words and "138****5678" in words
+    assert [line["speaker"] for line in ticket["transcript"]][:2] == ["市民", "助手"]
+    assert ticket["created_at"] and ticket["conversation_started_at"]
+
+
+def test_outside_hours_offers_a_callback(executor, built_database, monkeypatch):
+    monkeypatch.setenv("HANDOFF_HOURS", "00:00-00:00")
+    monkeypatch.setenv("HANDOFF_WEEKDAYS", "1-7")
+    result = run(executor, "action_handoff", conversation([("你们办事太慢了", "complaint", None)]))
+    response = result["responses"][0]
+    assert response["custom"]["handoff"]["mode"] == "callback"
+    assert "回电工单" in response["text"] and "12345" in response["text"] and "非常抱歉" in response["text"]
+    assert store.get(response["custom"]["handoff"]["ticket_id"]).reason == "complaint"
+
+
+def test_second_fallback_hands_off(executor, built_database, monkeypatch):
+    monkeypatch.setenv("HANDOFF_HOURS", "00:00-24:00")
+    monkeypatch.setenv("HANDOFF_WEEKDAYS", "1-7")
+    result = run(executor, "action_default_fallback", conversation([("呃那个", "nlu_fallback", None)]))
+    assert result["responses"][0]["custom"]["handoff"]["reason"] == "fallback"
+    assert result["events"][-1]["event"] == "rewind"
+
+
+def test_records_rebuild_keeps_tickets(executor, built_database, monkeypatch):
+    from bot.records.build import build
+    from bot.records.db import make_engine
+    from tests.conftest import RECORDS_DIR
+
+    result = run(executor, "action_handoff", conversation([("转人工", "request_human", None)]))
+    ticket_id = result["responses"][0]["custom"]["handoff"]["ticket_id"]
+    engine = make_engine(built_database)
+    build(engine, RECORDS_DIR)
+    engine.dispose()
+    assert store.get(ticket_id) is not None
+
+
+def test_cli_lists_and_exports_open_tickets(executor, built_database, tmp_path):
+    result = run(executor, "action_handoff", conversation([("转人工", "request_human", None)]))
+    ticket_id = result["responses"][0]["custom"]["handoff"]["ticket_id"]
+    env = {"DATABASE_URL": built_database, "PATH": "/usr/bin:/bin"}
+    listed = subprocess.run([sys.executable, "-m", "bot.tickets", "list"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert listed.returncode == 0 and ticket_id in listed.stdout
+    out = tmp_path / "open.json"
+    exported = subprocess.run([sys.executable, "-m", "bot.tickets", "export", "-o", str(out)], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert exported.returncode == 0
+    assert ticket_id in [p["ticket_id"] for p in json.loads(out.read_text(encoding="utf-8"))]
