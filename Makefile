@@ -15,7 +15,7 @@ PYTHON310 := $(shell for p in python3.10 /root/.pyenv/versions/3.10.13/bin/pytho
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then \
 	echo $$p; break; fi; done)
 
-.PHONY: help setup run test eval records artefacts model validate clean
+.PHONY: help setup run test eval records artefacts model validate chromium clean
 
 help:
 	@echo "make run    set up, build the records database, train if needed, start the assistant"
@@ -48,7 +48,15 @@ validate: artefacts
 run: setup
 	@$(PY) -m bot.launcher run
 
-test: setup
+# Browser tests use Debian's Chromium (never a browser downloaded by a test tool) and CJK fonts
+# so that screenshots show Chinese text.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+		echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk > var/apt.log 2>&1 \
+		|| { tail -20 var/apt.log; exit 1; }; fi
+
+test: setup chromium
 	@$(PY) -m pytest
 	@$(MAKE) --no-print-directory validate
 	@$(PY) -m bot.launcher exec -- $(RASA) test core --model models/jiangcheng.tar.gz --stories tests/stories \

@@ -1,7 +1,15 @@
 """Shared fixtures: the records built into a real database, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
+import json
 import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -73,3 +81,90 @@ def article_text() -> str:
     if not ARTICLE.exists():
         pytest.fail(f"the source article is missing at {ARTICLE}")
     return ARTICLE.read_text(encoding="utf-8")
+
+
+# ---- the running assistant (launcher, action server, Rasa server), shared by the server tests ----
+MODEL = ROOT / "models" / "jiangcheng.tar.gz"
+HOTLINE_TOKEN = "test-hotline-token-6f1c"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Assistant:
+    def __init__(self, env: dict[str, str], log: Path):
+        self.env, self.log = env, log
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 300) -> None:
+        offset = self.log.stat().st_size if self.log.exists() else 0
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.launcher", "run", "--startup-timeout", str(timeout)],
+            cwd=ROOT, env=self.env, stdout=self.log.open("a"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "江城助手已启动".encode() in self.log.read_bytes()[offset:]:
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(1)
+        self.stop()
+        pytest.fail("assistant did not start:\n" + self.log.read_text(errors="replace")[-3000:])
+
+    def stop(self) -> int:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+            return self.process.wait(timeout=60)
+        return self.process.returncode if self.process else 0
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.env['RASA_PORT']}"
+
+    def post(self, path: str, body, headers=None, raw: bytes | None = None) -> tuple[int, object]:
+        """(status, decoded JSON body) for any status, so tests can check refusals too."""
+        data = raw if raw is not None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, method="POST",
+                                         headers={"Content-Type": "application/json", **(headers or {})})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            payload = exc.read()
+            try:
+                return exc.code, json.loads(payload or b"null")
+            except ValueError:
+                return exc.code, payload.decode("utf-8", "replace")
+
+    def say(self, sender: str, message: str, channel: str = "rest") -> list[dict]:
+        status, replies = self.post(f"/webhooks/{channel}/webhook", {"sender": sender, "message": message})
+        assert status == 200, replies
+        return replies
+
+    def call(self, body: dict, token: str | None = None) -> tuple[int, dict]:
+        token = HOTLINE_TOKEN if token is None else token
+        return self.post("/webhooks/hotline/webhook", body, headers={"Authorization": f"Bearer {token}"} if token else {})
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory):
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: `make test` trains it before running pytest")
+    folder = tmp_path_factory.mktemp("assistant")
+    db_url = f"sqlite:///{folder / 'records.db'}"
+    subprocess.run([sys.executable, "-m", "bot.records", "--database-url", db_url, "build"], cwd=ROOT, check=True)
+    rasa_port, action_port = free_port(), free_port()
+    env = dict(os.environ, DATABASE_URL=db_url, TRACKER_DB=str(folder / "tracker.db"),
+               RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
+               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
+               HOTLINE_TOKEN=HOTLINE_TOKEN, HANDOFF_HOURS="00:00-24:00", HANDOFF_WEEKDAYS="1-7")
+    a = Assistant(env, folder / "launcher.log")
+    a.start()
+    yield a
+    a.stop()
+
+

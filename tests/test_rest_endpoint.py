@@ -3,86 +3,15 @@ action server, the records database and an SQL tracker store that survives a res
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from bot.records import queries
 from bot.records.db import session
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.servers
-MODEL = ROOT / "models" / "jiangcheng.tar.gz"
-HOTLINE_TOKEN = "test-hotline-token-6f1c"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Assistant:
-    def __init__(self, env: dict[str, str], log: Path):
-        self.env, self.log = env, log
-        self.process: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 300) -> None:
-        offset = self.log.stat().st_size if self.log.exists() else 0
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.launcher", "run", "--startup-timeout", str(timeout)],
-            cwd=ROOT, env=self.env, stdout=self.log.open("a"), stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if "江城助手已启动".encode() in self.log.read_bytes()[offset:]:
-                return
-            if self.process.poll() is not None:
-                break
-            time.sleep(1)
-        self.stop()
-        pytest.fail("assistant did not start:\n" + self.log.read_text(errors="replace")[-3000:])
-
-    def stop(self) -> int:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)  # what Ctrl-C sends
-            return self.process.wait(timeout=60)
-        return self.process.returncode if self.process else 0
-
-    def say(self, sender: str, message: str) -> list[dict]:
-        body = json.dumps({"sender": sender, "message": message}).encode()
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.env['RASA_PORT']}/webhooks/rest/webhook", data=body,
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())
-
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: `make test` trains it before running pytest")
-    folder = tmp_path_factory.mktemp("assistant")
-    db_url = f"sqlite:///{folder / 'records.db'}"
-    subprocess.run([sys.executable, "-m", "bot.records", "--database-url", db_url, "build"], cwd=ROOT, check=True)
-    rasa_port, action_port = free_port(), free_port()
-    env = dict(os.environ, DATABASE_URL=db_url, TRACKER_DB=str(folder / "tracker.db"),
-               RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
-               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
-               HOTLINE_TOKEN=HOTLINE_TOKEN, HANDOFF_HOURS="00:00-24:00", HANDOFF_WEEKDAYS="1-7")
-    a = Assistant(env, folder / "launcher.log")
-    a.start()
-    yield a
-    a.stop()
 
 
 def test_plan_question_is_answered_with_the_figure_from_the_database(assistant):
