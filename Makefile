@@ -51,7 +51,7 @@ run: setup
 # Browser tests use Debian's Chromium (never a browser downloaded by a test tool) and CJK fonts
 # so that screenshots show Chinese text.
 chromium:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+	@if ! command -v chromium >/dev/null 2>&1 || [ "$$(fc-list 2>/dev/null | grep -ci "noto.*cjk")" = 0 ]; then \
 		echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk > var/apt.log 2>&1 \
 		|| { tail -20 var/apt.log; exit 1; }; fi

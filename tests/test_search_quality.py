@@ -35,3 +35,19 @@ def test_unrelated_question_finds_nothing_relevant(built_database):
     with session(built_database) as s:
         hits = queries.search(s, "今天晚上吃什么火锅比较好")
     assert all(h.coverage < 0.3 for h in hits)
+
+
+def test_search_survives_generated_input(built_database):
+    """Arbitrary Unicode, FTS5 and tsquery syntax, very long text: ranked hits or nothing, never an error."""
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    nasty = st.sampled_from(['"', "'", "AND OR NOT", "NEAR(a b)", "*", "^", "a:b", "\\", "!", "&|", "(((", "身份證", "😀"])
+
+    with session(built_database) as s:
+        @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+        @given(st.lists(st.one_of(st.text(max_size=40), nasty), max_size=6).map("".join))
+        def run(query):
+            hits = queries.search(s, query)
+            assert all(0 <= h.coverage <= 1 for h in hits)
+
+        run()

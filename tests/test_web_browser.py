@@ -117,3 +117,17 @@ def test_keyboard_only_use(page):
     page.keyboard.press("Enter")
     page.wait_for_function(f"document.querySelectorAll('.msg-bot').length > {count}", timeout=30000)
     assert page.evaluate("document.activeElement.id") == "input"
+
+
+def test_feedback_and_closing_rating(page):
+    send(page, "补办身份证要带什么材料")
+    up = page.locator(".msg-bot").last.locator(".feedback-up")
+    with page.expect_response(lambda r: r.url.endswith("/webhooks/web/feedback") and r.status == 200):
+        up.click()
+    assert "is-chosen" in up.get_attribute("class") and up.is_disabled()
+    send(page, "好的再见")
+    page.wait_for_selector(".msg-rating .rating-button")
+    with page.expect_response(lambda r: r.url.endswith("/webhooks/web/feedback") and r.status == 200):
+        page.locator(".msg-rating .rating-button[data-value='5']").click()
+    page.wait_for_selector("text=感谢您的评价")
+    page.screenshot(path=str(SHOTS / "07-feedback-rating.png"), full_page=True)

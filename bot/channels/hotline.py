@@ -19,8 +19,9 @@ from bot import settings
 from bot.channels import speech
 from bot.channels.requests import error, json_body
 from bot.channels.rest import clean_text
-from bot.tickets import calls, store
+from bot.tickets import calls, feedback, store
 
+RATING_PROMPT = "请为本次服务评价：非常满意请按5，满意按4，一般按3，不满意按2，非常不满意按1。"
 EVENTS = {"start", "message", "silence", "dtmf", "hangup"}
 CALL_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 YES = {"对", "是", "是的", "对的", "对啊", "嗯", "嗯嗯", "没错", "正确", "对头", "是滴", "对头对头", "好"}
@@ -102,8 +103,9 @@ class Call:
         await self.on_new_message(UserMessage(text, collector, self.sender, input_channel="hotline", metadata=metadata))
         return collector.messages
 
-    def respond(self, messages: list[dict], action: str = "continue") -> dict:
+    def respond(self, messages: list[dict], action: str = "continue", state=None) -> dict:
         handoff = None
+        rate = True
         for message in messages:
             custom = message.get("custom") or {}
             if "handoff" in custom:
@@ -112,6 +114,12 @@ class Call:
                 action = "handoff"
             elif custom.get("end_conversation") and action == "continue":
                 action = "end"
+                rate = not custom.get("skip_rating")
+        if action == "end" and rate and state is not None and state.status == "active":
+            # before the line closes, the caller may rate the call on the keypad (好差评)
+            state.status = "rating"
+            messages = messages + [{"text": RATING_PROMPT}]
+            action = "continue"
         return {"call_id": self.call_id, "action": action, "replies": speech.speakable(messages), "handoff": handoff}
 
     def say(self, text: str, action: str = "continue") -> dict:
@@ -127,11 +135,15 @@ class Call:
     async def _handle(self, state, event: str, text: str, confidence: Optional[float], digits: str) -> dict:
         if event == "start":
             state.silences, state.pending_text, state.status = 0, None, "active"
-            return self.respond(await self.ask("/greet"))
+            return self.respond(await self.ask("/greet"), state=state)
         if event == "hangup":
             state.status, state.pending_text = "ended", None
             return self.respond([], "end")
         if event == "dtmf":
+            if state.status == "rating" and digits[:1] in "12345" and digits[:1]:
+                await asyncio.to_thread(feedback.record, "hotline", "rating", int(digits[0]), self.sender)
+                state.status = "ended"
+                return self.say("感谢您的评价，再见！", "end")
             if digits.startswith("0"):
                 return self.respond(await self.ask("/request_human", {"handoff_reason": "dtmf_0"}))
             return self.say("按0可以转人工服务；有问题也可以直接说出来。")
@@ -147,11 +159,11 @@ class Call:
         if state.pending_text:
             pending, state.pending_text = state.pending_text, None
             if _words(text) in YES:
-                return self.respond(await self.ask(pending))
+                return self.respond(await self.ask(pending), state=state)
             if _words(text) in NO:
                 return self.say("好的，请您再说一遍。")
         threshold = float(settings.get("HOTLINE_ASR_CONFIRM_BELOW"))
         if confidence is not None and confidence < threshold:
             state.pending_text = text
             return self.say(f"不好意思，我听到的是：“{text[:40]}”，对吗？请说“对”或“不对”。")
-        return self.respond(await self.ask(text))
+        return self.respond(await self.ask(text), state=state)

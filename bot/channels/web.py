@@ -1,6 +1,7 @@
 """The residents' web chat: the page at /webhooks/web/ and its webhook at /webhooks/web/webhook."""
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Text
 
@@ -8,7 +9,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.rest import ResidentRestInput
+from bot.channels.requests import error, json_body
+from bot.channels.rest import SENDER, ResidentRestInput
+from bot.tickets import feedback
 
 STATIC = Path(__file__).resolve().parent / "static"
 ASSETS = {"chat.js": "application/javascript; charset=utf-8", "chat.css": "text/css; charset=utf-8"}
@@ -24,6 +27,21 @@ class WebChatInput(ResidentRestInput):
         async def page(_: Request) -> HTTPResponse:
             return response.html((STATIC / "index.html").read_text(encoding="utf-8"),
                                  headers={"Content-Security-Policy": "default-src 'self'; object-src 'none'; base-uri 'none'"})
+
+        @bp.route("/feedback", methods=["POST"])
+        async def give_feedback(request: Request) -> HTTPResponse:
+            """{"sender": …, "kind": "helpful", "value": true|false} or {"kind": "rating", "value": 1..5}."""
+            data, problem = json_body(request)
+            if problem:
+                return problem
+            sender = data.get("sender")
+            if not isinstance(sender, str) or not SENDER.match(sender):
+                return error(400, "缺少或无效的 sender。")
+            try:
+                await asyncio.to_thread(feedback.record, "web", data.get("kind"), data.get("value"), sender)
+            except feedback.FeedbackInvalid as exc:
+                return error(400, f"评价内容无效：{exc}")
+            return response.json({"status": "ok", "message": "感谢您的评价！"})
 
         @bp.route("/static/<name>", methods=["GET"])
         async def asset(_: Request, name: str) -> HTTPResponse:

@@ -32,3 +32,15 @@ class CallSession(OpsBase):
     pending_text = Column(Text)
     status = Column(String(16), nullable=False, default="active")
     updated_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class Feedback(OpsBase):
+    """A resident's verdict on an answer or on the whole conversation; no text, no identity."""
+
+    __tablename__ = "feedback"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    channel = Column(String(16), nullable=False)
+    kind = Column(String(16), nullable=False)  # helpful: 1 yes / 0 no; rating: 1..5 (好差评)
+    value = Column(Integer, nullable=False)
+    conversation = Column(String(16), nullable=False, index=True)  # a one-way hash, not the sender id
+    created_at = Column(DateTime(timezone=True), nullable=False)

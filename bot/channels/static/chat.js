@@ -18,6 +18,7 @@
   const API_URL = '/webhooks/web/webhook';
 
   const KEY_SENDER = 'jc.sender';
+  const FEEDBACK_URL = '/webhooks/web/feedback';
   const KEY_HISTORY = 'jc.history';
   const KEY_ELDER = 'jc.elder';
 
@@ -161,7 +162,73 @@
     if (entry.role === 'bot' && Array.isArray(entry.buttons) && entry.buttons.length) {
       el.appendChild(createQuickReplies(entry));
     }
+    if (entry.role === 'bot' && entry.answer) el.appendChild(createHelpfulButtons(entry));
+    if (entry.role === 'system' && entry.kind === 'rating') el.appendChild(createRating(entry));
     return el;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Feedback: helpful or not after an answer, 1-5 satisfaction at the end (好差评).
+  // Only the verdict is sent; the server stores no text and no sender id.
+  // ---------------------------------------------------------------------------
+
+  function sendFeedback(kind, value) {
+    return fetch(FEEDBACK_URL, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ sender: senderId, kind: kind, value: value }),
+    }).catch(() => { /* feedback is optional; never disturb the conversation */ });
+  }
+
+  function createHelpfulButtons(entry) {
+    const group = document.createElement('div');
+    group.className = 'feedback';
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', '这个回答有帮助吗？');
+    [['feedback-up', '有帮助', true], ['feedback-down', '没帮助', false]].forEach(([cls, label, value]) => {
+      const el = document.createElement('button');
+      el.type = 'button';
+      el.className = 'feedback-button ' + cls;
+      el.textContent = label;
+      el.disabled = entry.rated !== undefined;
+      if (entry.rated === value) el.classList.add('is-chosen');
+      el.addEventListener('click', () => {
+        entry.rated = value;
+        saveHistory();
+        group.querySelectorAll('button').forEach((b) => { b.disabled = true; });
+        el.classList.add('is-chosen');
+        sendFeedback('helpful', value);
+      });
+      group.appendChild(el);
+    });
+    return group;
+  }
+
+  function createRating(entry) {
+    const group = document.createElement('div');
+    group.className = 'rating';
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', '为本次服务评价');
+    ['非常不满意', '不满意', '一般', '满意', '非常满意'].forEach((label, index) => {
+      const value = index + 1;
+      const el = document.createElement('button');
+      el.type = 'button';
+      el.className = 'rating-button';
+      el.dataset.value = String(value);
+      el.textContent = value + ' ' + label;
+      el.disabled = entry.rated !== undefined;
+      if (entry.rated === value) el.classList.add('is-chosen');
+      el.addEventListener('click', () => {
+        entry.rated = value;
+        saveHistory();
+        group.querySelectorAll('button').forEach((b) => { b.disabled = true; });
+        el.classList.add('is-chosen');
+        sendFeedback('rating', value);
+        addSystem('notice', '感谢您的评价！');
+      });
+      group.appendChild(el);
+    });
+    return group;
   }
 
   function createQuickReplies(entry) {
@@ -251,13 +318,16 @@
       const text = typeof message.text === 'string' ? message.text : '';
       const buttons = normalizeButtons(message.buttons);
       if (text || buttons.length) {
-        const entry = { role: 'bot', text: text };
+        const entry = { role: 'bot', text: text, answer: true };
         if (buttons.length) entry.buttons = buttons;
         addEntry(entry);
       }
       const custom = message.custom;
       if (custom && typeof custom === 'object' && custom.handoff) {
         addSystem('handoff', handoffText(custom.handoff));
+      }
+      if (custom && typeof custom === 'object' && custom.end_conversation && !custom.skip_rating) {
+        addSystem('rating', '请为本次服务评价：');
       }
     });
   }

@@ -1,0 +1,72 @@
+"""Emergencies, abuse and requests for professional advice."""
+from __future__ import annotations
+
+from typing import Text
+
+from rasa_sdk import Action
+
+from actions import choices, replies
+from actions.context import apologise_on_failure, latest_entity, text_of, user_intents
+from actions.handoff import hand_off
+from bot import settings
+from bot.records import queries
+from bot.records.db import session
+from bot.safety.emergency import rule_for_type
+
+ABUSE_LIMIT = 3  # the third insult in a conversation ends it, politely
+
+
+class ActionEmergency(Action):
+    """One short sentence with the right number first; self-harm and hotline calls go to a person."""
+
+    def name(self) -> Text:
+        return "action_emergency"
+
+    def run(self, dispatcher, tracker, domain):
+        kind = latest_entity(tracker, "emergency_type") or "unknown"
+        rule = rule_for_type(kind)
+        if rule is None:
+            text = "如有紧急情况，请立即拨打110报警或120急救！"
+        else:
+            text = rule.reply
+        dispatcher.utter_message(text=text, json_message={"emergency": {"type": kind, "number": rule.number if rule else "110"}})
+        channel = tracker.get_latest_input_channel()
+        if kind == "self_harm" or channel == "hotline":
+            try:
+                hand_off(dispatcher, tracker, "emergency")
+            except Exception:  # the number has been given already; a ticket failure must not hide it
+                dispatcher.utter_message(text=f"如需人工帮助，请拨打{settings.get('HOTLINE_NUMBER')}。")
+        return []
+
+
+class ActionAbuse(Action):
+    def name(self) -> Text:
+        return "action_abuse"
+
+    def run(self, dispatcher, tracker, domain):
+        insults = sum(1 for intent in user_intents(tracker) if intent == "insult")
+        if insults >= ABUSE_LIMIT:
+            dispatcher.utter_message(
+                text=f"我们的对话就先到这里。如需帮助，欢迎随时再来，或拨打{settings.get('HOTLINE_NUMBER')}。",
+                json_message={"end_conversation": True, "skip_rating": True})
+        else:
+            dispatcher.utter_message(text="我理解您可能有些着急，我会尽力帮您。请告诉我您想办的事，或点“转人工”找工作人员。")
+        return []
+
+
+class ActionAdvice(Action):
+    """General guidance from the records, never a diagnosis or advice, and a referral."""
+
+    def name(self) -> Text:
+        return "action_advice"
+
+    @apologise_on_failure
+    def run(self, dispatcher, tracker, domain):
+        lines = ["我不能提供医疗诊断，也不能给出法律或理财建议。"]
+        with session() as s:
+            top, _ = choices.decide(queries.search(s, text_of(tracker), kinds=["service"]))
+            if top:
+                lines.append(f"和您的问题相关的办事服务有“{top.title}”，需要的话可以问我怎么办理。")
+        lines.append(f"身体不适请到正规医院就诊，紧急情况请拨打120；法律、金融方面的问题可以拨打{replies.hotline()}，由相关部门为您解答。")
+        dispatcher.utter_message(text="\n".join(lines))
+        return []

@@ -1,0 +1,1 @@
+"""Safety checks that run on every message before any other understanding."""
