@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -18,9 +19,10 @@ from sanic.response import HTTPResponse
 from bot import settings
 from bot.channels import speech
 from bot.channels.requests import error, json_body
-from bot.channels.rest import clean_text
+from bot.channels.rest import apology, clean_text, converse
 from bot.tickets import calls, feedback, store
 
+logger = logging.getLogger(__name__)
 RATING_PROMPT = "请为本次服务评价：非常满意请按5，满意按4，一般按3，不满意按2，非常不满意按1。"
 EVENTS = {"start", "message", "silence", "dtmf", "hangup"}
 CALL_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
@@ -84,7 +86,12 @@ class HotlineInput(InputChannel):
             digits = data.get("digits")
             if digits is not None and (not isinstance(digits, str) or not re.fullmatch(r"[0-9*#]{1,32}", digits)):
                 return error(400, "digits 必须是按键字符（0-9、*、#）。")
-            result = await Call(call_id, on_new_message).handle(event, text or "", confidence, digits or "")
+            try:
+                result = await Call(call_id, on_new_message).handle(event, text or "", confidence, digits or "")
+            except Exception:  # call state unreadable (database down): still tell the caller something
+                logger.exception("hotline call %s failed", call_id)
+                result = {"call_id": call_id, "action": "continue", "handoff": None,
+                          "replies": speech.speakable([{"text": apology(settings.get("HOTLINE_NUMBER"))}])}
             return response.json(result)
 
         return bp
@@ -100,8 +107,8 @@ class Call:
 
     async def ask(self, text: str, metadata: Optional[dict] = None) -> list[dict]:
         collector = CollectingOutputChannel()
-        await self.on_new_message(UserMessage(text, collector, self.sender, input_channel="hotline", metadata=metadata))
-        return collector.messages
+        message = UserMessage(text, collector, self.sender, input_channel="hotline", metadata=metadata)
+        return await converse(self.on_new_message, message, collector)
 
     def respond(self, messages: list[dict], action: str = "continue", state=None) -> dict:
         handoff = None

@@ -4,6 +4,7 @@ Registered under the name `rest`, so it serves /webhooks/rest/webhook in place o
 """
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Awaitable, Callable, Optional, Text
 
@@ -17,8 +18,27 @@ from bot import settings
 from bot.channels.requests import error, json_body
 from bot.privacy import mask
 
+logger = logging.getLogger(__name__)
 SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def apology(hotline: str) -> str:
+    return f"抱歉，系统暂时无法回答您的问题，请稍后再试，或直接拨打{hotline}市民服务热线。"
+
+
+async def converse(on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage,
+                   collector: CollectingOutputChannel) -> list[dict[str, Any]]:
+    """The bot's replies; a short apology with the hotline when any part behind Rasa fails or stays silent."""
+    try:
+        await on_new_message(message)
+    except Exception:  # a tracker store, lock store or action server fault must not reach the resident
+        logger.exception("handling a message of %s failed", message.sender_id)
+        return [{"recipient_id": message.sender_id, "text": apology(settings.get("HOTLINE_NUMBER"))}]
+    if not collector.messages:
+        logger.warning("no reply for %s (is the action server up?)", message.sender_id)
+        return [{"recipient_id": message.sender_id, "text": apology(settings.get("HOTLINE_NUMBER"))}]
+    return collector.messages
 
 
 def clean_text(text: str) -> str:
@@ -68,8 +88,8 @@ class ResidentRestInput(RestInput):
             if canned is not None:
                 return response.json(canned)
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
-            return response.json(collector.messages)
+            message = UserMessage(text, collector, sender, input_channel=self.name())
+            return response.json(await converse(on_new_message, message, collector))
 
         self.extra_routes(bp)
         return bp

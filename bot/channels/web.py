@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from typing import Text
 
@@ -13,6 +14,7 @@ from bot.channels.requests import error, json_body
 from bot.channels.rest import SENDER, ResidentRestInput
 from bot.tickets import feedback
 
+logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 ASSETS = {"chat.js": "application/javascript; charset=utf-8", "chat.css": "text/css; charset=utf-8"}
 
@@ -41,6 +43,9 @@ class WebChatInput(ResidentRestInput):
                 await asyncio.to_thread(feedback.record, "web", data.get("kind"), data.get("value"), sender)
             except feedback.FeedbackInvalid as exc:
                 return error(400, f"评价内容无效：{exc}")
+            except Exception:  # database unavailable: say so, never a stack trace
+                logger.exception("feedback could not be stored")
+                return error(503, "评价暂时无法保存，请稍后再试。")
             return response.json({"status": "ok", "message": "感谢您的评价！"})
 
         @bp.route("/static/<name>", methods=["GET"])

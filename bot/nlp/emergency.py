@@ -2,7 +2,8 @@
 
 Runs last in the pipeline, after the intent classifier and the fallback classifier: a rule match
 makes the message an `emergency` with its type, whatever the model thought; the model's own
-`emergency` intent counts only when it is confident and no exclusion says the message is ordinary.
+`emergency_<type>` intents count only when confident and no exclusion says the message is ordinary.
+Either way the dialogue sees one intent, `emergency`, and the type as the `emergency_type` entity.
 """
 from __future__ import annotations
 
@@ -46,25 +47,37 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
         intent = message.get(INTENT) or {}
         ranking = message.get(INTENT_RANKING_KEY) or []
         rule = detect(text, self.rules)
-        kind: Optional[str] = rule.type if rule else None
-        if kind is None and intent.get("name") == EMERGENCY:
-            excluded = self.rules.exclusion is not None and self.rules.exclusion.search(normalise(text))
-            if intent.get("confidence", 0.0) >= self.config["model_threshold"] and not excluded:
-                hinted = likely_type(text, self.rules)
-                kind = hinted.type if hinted else "unknown"
-            else:
+        model_kind = self._model_kind(text, intent)
+        if rule is None and model_kind is None:
+            if _is_emergency(intent.get("name")):
                 # the model alone is not sure enough: fall back to its next guess
-                others = [r for r in ranking if r.get("name") != EMERGENCY]
+                others = [r for r in ranking if not _is_emergency(r.get("name"))]
                 if others:
                     message.set(INTENT, dict(others[0]), add_to_output=True)
                     message.set(INTENT_RANKING_KEY, others, add_to_output=True)
-                return
-        if kind is None:
             return
+        # a confident self-harm reading wins: a caring reply and a person cost little if wrong
+        kind = "self_harm" if model_kind == "self_harm" else (rule.type if rule else model_kind)
         message.set(INTENT, {"name": EMERGENCY, "confidence": 1.0}, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [{"name": EMERGENCY, "confidence": 1.0}]
-                    + [r for r in ranking if r.get("name") != EMERGENCY], add_to_output=True)
+                    + [r for r in ranking if not _is_emergency(r.get("name"))], add_to_output=True)
         entities = [e for e in (message.get(ENTITIES) or []) if e.get("entity") != "emergency_type"]
         entities.append({"entity": "emergency_type", "value": kind, "start": 0, "end": len(text),
                          "extractor": "EmergencyDetector"})
         message.set(ENTITIES, entities, add_to_output=True)
+
+    def _model_kind(self, text: str, intent: Dict[Text, Any]) -> Optional[str]:
+        """The emergency type the trained model is sure of, unless an exclusion calls the message ordinary."""
+        name = intent.get("name") or ""
+        if not _is_emergency(name) or intent.get("confidence", 0.0) < self.config["model_threshold"]:
+            return None
+        if self.rules.exclusion is not None and self.rules.exclusion.search(normalise(text)):
+            return None
+        if name.startswith(EMERGENCY + "_"):
+            return name[len(EMERGENCY) + 1:]
+        hinted = likely_type(text, self.rules)
+        return hinted.type if hinted else "unknown"
+
+
+def _is_emergency(name: Optional[str]) -> bool:
+    return bool(name) and (name == EMERGENCY or name.startswith(EMERGENCY + "_"))
