@@ -180,15 +180,20 @@
     }).catch(() => { /* feedback is optional; never disturb the conversation */ });
   }
 
-  function createHelpfulButtons(entry) {
+  /**
+   * One group of feedback buttons: choices are [className, label, value]; a click records the
+   * value once for this entry, disables the group and sends it.
+   */
+  function createFeedbackGroup(entry, kind, groupClass, ariaLabel, choices, onChosen) {
     const group = document.createElement('div');
-    group.className = 'feedback';
+    group.className = groupClass;
     group.setAttribute('role', 'group');
-    group.setAttribute('aria-label', '这个回答有帮助吗？');
-    [['feedback-up', '有帮助', true], ['feedback-down', '没帮助', false]].forEach(([cls, label, value]) => {
+    group.setAttribute('aria-label', ariaLabel);
+    choices.forEach(([cls, label, value]) => {
       const el = document.createElement('button');
       el.type = 'button';
-      el.className = 'feedback-button ' + cls;
+      el.className = cls;
+      el.dataset.value = String(value);
       el.textContent = label;
       el.disabled = entry.rated !== undefined;
       if (entry.rated === value) el.classList.add('is-chosen');
@@ -197,38 +202,26 @@
         saveHistory();
         group.querySelectorAll('button').forEach((b) => { b.disabled = true; });
         el.classList.add('is-chosen');
-        sendFeedback('helpful', value);
+        sendFeedback(kind, value);
+        if (onChosen) onChosen();
       });
       group.appendChild(el);
     });
     return group;
   }
 
+  function createHelpfulButtons(entry) {
+    return createFeedbackGroup(entry, 'helpful', 'feedback', '这个回答有帮助吗？', [
+      ['feedback-button feedback-up', '有帮助', true],
+      ['feedback-button feedback-down', '没帮助', false],
+    ]);
+  }
+
   function createRating(entry) {
-    const group = document.createElement('div');
-    group.className = 'rating';
-    group.setAttribute('role', 'group');
-    group.setAttribute('aria-label', '为本次服务评价');
-    ['非常不满意', '不满意', '一般', '满意', '非常满意'].forEach((label, index) => {
-      const value = index + 1;
-      const el = document.createElement('button');
-      el.type = 'button';
-      el.className = 'rating-button';
-      el.dataset.value = String(value);
-      el.textContent = value + ' ' + label;
-      el.disabled = entry.rated !== undefined;
-      if (entry.rated === value) el.classList.add('is-chosen');
-      el.addEventListener('click', () => {
-        entry.rated = value;
-        saveHistory();
-        group.querySelectorAll('button').forEach((b) => { b.disabled = true; });
-        el.classList.add('is-chosen');
-        sendFeedback('rating', value);
-        addSystem('notice', '感谢您的评价！');
-      });
-      group.appendChild(el);
-    });
-    return group;
+    const labels = ['非常不满意', '不满意', '一般', '满意', '非常满意'];
+    const choices = labels.map((label, index) => ['rating-button', (index + 1) + ' ' + label, index + 1]);
+    return createFeedbackGroup(entry, 'rating', 'rating', '为本次服务评价', choices,
+      () => addSystem('notice', '感谢您的评价！'));
   }
 
   function createQuickReplies(entry) {
