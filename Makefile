@@ -15,12 +15,13 @@ PYTHON310 := $(shell for p in python3.10 /root/.pyenv/versions/3.10.13/bin/pytho
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then \
 	echo $$p; break; fi; done)
 
-.PHONY: help setup run test eval records artefacts model validate chromium clean
+.PHONY: help setup run test eval bench records artefacts model validate chromium clean
 
 help:
 	@echo "make run    set up, build the records database, train if needed, start the assistant"
 	@echo "make test   set up, then run every test (pytest, rasa data validate, rasa test)"
 	@echo "make eval   set up, then print NLU and test-story figures (reports in reports/)"
+	@echo "make bench  set up, then drive simulated residents at 1, 10 and 50 at once (reports/bench/)"
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -65,6 +66,9 @@ test: setup chromium
 
 eval: setup
 	@$(PY) scripts/evaluate.py
+
+bench: setup
+	@$(PY) scripts/benchmark.py
 
 clean:
 	rm -rf build models var reports

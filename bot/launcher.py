@@ -51,6 +51,9 @@ def run(startup_timeout: float) -> int:
     if generated_token:
         # never an open hotline endpoint: without a configured token, one is made for this run
         env["HOTLINE_TOKEN"] = secrets.token_urlsafe(24)
+    if not env["RASA_API_TOKEN"]:
+        # Rasa's HTTP API (tracker, /model/parse) is only ever enabled behind a token
+        env["RASA_API_TOKEN"] = secrets.token_urlsafe(24)
     model = Path(env["RASA_MODEL"])
     if not model.exists():
         print(f"No trained model at {model}: run `make run` (it trains when needed).", file=sys.stderr)
@@ -60,7 +63,8 @@ def run(startup_timeout: float) -> int:
         subprocess.Popen([_rasa(), "run", "actions", "--actions", "actions", "--port", action_port],
                          cwd=settings.ROOT, env=env),
         subprocess.Popen([_rasa(), "run", "--model", str(model), "--port", rasa_port,
-                          "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
+                          "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                          "--enable-api", "--auth-token", env["RASA_API_TOKEN"]],
                          cwd=settings.ROOT, env=env),
     ]
     stopping = False
@@ -91,6 +95,7 @@ def run(startup_timeout: float) -> int:
                     f"                  body {{\"sender\": \"me\", \"message\": \"到2028年武汉人工智能产业规模目标是多少\"}}\n"
                     f"  hotline:        POST http://127.0.0.1:{rasa_port}/webhooks/hotline/webhook\n"
                     f"                  Authorization: Bearer {env['HOTLINE_TOKEN']}{token_note}\n"
+                    f"  Rasa HTTP API:  http://127.0.0.1:{rasa_port}/status?token=…  (RASA_API_TOKEN)\n"
                     f"  action server:  http://127.0.0.1:{action_port}/webhook\n"
                     "  stop:           Ctrl-C\n",
                     flush=True,

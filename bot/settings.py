@@ -26,6 +26,8 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "HANDOFF_HOURS": ("09:00-18:00", "hours human agents are on duty (Wuhan time)"),
     "HANDOFF_WEEKDAYS": ("1-5", "days agents are on duty, 1 = Monday"),
     "MAX_MESSAGE_CHARS": ("500", "longest message the channels accept"),
+    "RASA_API_TOKEN": ("", "token of Rasa's HTTP API (empty: `make run` makes one and prints it)"),
+    "WEB_ALLOWED_ORIGINS": ("", "origins the web chat accepts, comma-separated (empty: the server's own address)"),
 }
 
 

@@ -86,6 +86,7 @@ def article_text() -> str:
 # ---- the running assistant (launcher, action server, Rasa server), shared by the server tests ----
 MODEL = ROOT / "models" / "jiangcheng.tar.gz"
 HOTLINE_TOKEN = "test-hotline-token-6f1c"
+RASA_API_TOKEN = "test-rasa-api-token-93ad"
 
 
 def free_port() -> int:
@@ -128,8 +129,10 @@ class Assistant:
     def post(self, path: str, body, headers=None, raw: bytes | None = None) -> tuple[int, object]:
         """(status, decoded JSON body) for any status, so tests can check refusals too."""
         data = raw if raw is not None else json.dumps(body).encode()
+        # the web chat accepts only its own origin, as a browser on its page would send
+        origin = {"Origin": self.base} if path.startswith("/webhooks/web/") else {}
         request = urllib.request.Request(self.base + path, data=data, method="POST",
-                                         headers={"Content-Type": "application/json", **(headers or {})})
+                                         headers={"Content-Type": "application/json", **origin, **(headers or {})})
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 return response.status, json.loads(response.read() or b"null")
@@ -161,7 +164,8 @@ def assistant(tmp_path_factory):
     env = dict(os.environ, DATABASE_URL=db_url, TRACKER_DB=str(folder / "tracker.db"),
                RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
                ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
-               HOTLINE_TOKEN=HOTLINE_TOKEN, HANDOFF_HOURS="00:00-24:00", HANDOFF_WEEKDAYS="1-7")
+               HOTLINE_TOKEN=HOTLINE_TOKEN, RASA_API_TOKEN=RASA_API_TOKEN,
+               HANDOFF_HOURS="00:00-24:00", HANDOFF_WEEKDAYS="1-7")
     a = Assistant(env, folder / "launcher.log")
     a.start()
     yield a

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -146,3 +147,28 @@ def test_reply_latency_is_reported(assistant, capsys):
         for name, (median, worst) in timings.items():
             print(f"\n[latency] {name}: median {median:.0f} ms, max {worst:.0f} ms over 10 requests")
     assert all(median > 0 for median, _ in timings.values())
+
+
+def test_rasa_http_api_needs_its_token(assistant):
+    from tests.conftest import RASA_API_TOKEN
+
+    assert get(assistant.base + "/status")[0] == 401
+    assert get(assistant.base + "/status?token=wrong")[0] == 401
+    status, _, body = get(assistant.base + f"/status?token={RASA_API_TOKEN}")
+    assert status == 200 and "model_file" in body
+
+
+def test_web_chat_accepts_only_its_origin(assistant):
+    body = {"sender": "origin-1", "message": "你好"}
+    status, result = assistant.post("/webhooks/web/webhook", body, headers={"Origin": "http://evil.example"})
+    assert status == 403 and "无权" in result["error"]
+    request = urllib.request.Request(assistant.base + "/webhooks/web/webhook", data=json.dumps(body).encode(),
+                                     method="POST", headers={"Content-Type": "application/json"})
+    try:
+        urllib.request.urlopen(request, timeout=30)
+        raise AssertionError("a request without Origin was accepted")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 403
+    assert assistant.post("/webhooks/web/feedback", {"sender": "o", "kind": "rating", "value": 5},
+                          headers={"Origin": "http://evil.example"})[0] == 403
+    assert assistant.post("/webhooks/web/webhook", body)[0] == 200

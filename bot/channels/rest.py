@@ -80,6 +80,9 @@ class ResidentRestInput(RestInput):
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            refused = self.refuse(request)
+            if refused:
+                return refused
             sender, message, problem = self.read_message(request)
             if problem:
                 return problem
@@ -93,6 +96,10 @@ class ResidentRestInput(RestInput):
 
         self.extra_routes(bp)
         return bp
+
+    def refuse(self, request: Request) -> Optional[HTTPResponse]:
+        """Hook for channels that accept only some callers (the web chat checks the Origin)."""
+        return None
 
     def extra_routes(self, bp: Blueprint) -> None:
         """The channel's GET routes; a health check here, the chat page on the web channel."""

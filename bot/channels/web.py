@@ -4,12 +4,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Text
+from typing import Optional, Text
 
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import settings
 from bot.channels.requests import error, json_body
 from bot.channels.rest import SENDER, ResidentRestInput
 from bot.tickets import feedback
@@ -19,10 +20,25 @@ STATIC = Path(__file__).resolve().parent / "static"
 ASSETS = {"chat.js": "application/javascript; charset=utf-8", "chat.css": "text/css; charset=utf-8"}
 
 
+def allowed_origins() -> set[str]:
+    configured = [o.strip().rstrip("/") for o in settings.get("WEB_ALLOWED_ORIGINS").split(",") if o.strip()]
+    if configured:
+        return set(configured)
+    port = settings.get("RASA_PORT")
+    return {f"http://127.0.0.1:{port}", f"http://localhost:{port}"}
+
+
 class WebChatInput(ResidentRestInput):
     @classmethod
     def name(cls) -> Text:
         return "web"
+
+    def refuse(self, request: Request) -> Optional[HTTPResponse]:
+        # browsers send Origin with every POST; a page elsewhere must not use our chat
+        origin = (request.headers.get("origin") or "").rstrip("/")
+        if origin not in allowed_origins():
+            return error(403, "此网页无权使用江城助手的聊天接口。")
+        return None
 
     def extra_routes(self, bp: Blueprint) -> None:
         @bp.route("/", methods=["GET"], name="page")
@@ -33,6 +49,9 @@ class WebChatInput(ResidentRestInput):
         @bp.route("/feedback", methods=["POST"])
         async def give_feedback(request: Request) -> HTTPResponse:
             """{"sender": …, "kind": "helpful", "value": true|false} or {"kind": "rating", "value": 1..5}."""
+            refused = self.refuse(request)
+            if refused:
+                return refused
             data, problem = json_body(request)
             if problem:
                 return problem
