@@ -172,3 +172,20 @@ def test_web_chat_accepts_only_its_origin(assistant):
     assert assistant.post("/webhooks/web/feedback", {"sender": "o", "kind": "rating", "value": 5},
                           headers={"Origin": "http://evil.example"})[0] == 403
     assert assistant.post("/webhooks/web/webhook", body)[0] == 200
+
+
+def test_call_simulator_plays_a_caller(assistant):
+    import subprocess
+    import sys
+
+    from tests.conftest import HOTLINE_TOKEN, ROOT
+
+    script = "补办身份证要带什么材料\n:asr 0.3 到2028年武汉人工智能产业规模目标是多少\n对\n:dtmf 0\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.hotline", "simulate", "--url", assistant.base + "/webhooks/hotline/webhook",
+         "--token", HOTLINE_TOKEN, "--call-id", "sim-test-1"],
+        cwd=ROOT, input=script, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "居民身份证补领" in out and "对吗" in out and "2000亿元" in out
+    assert "[gateway action: handoff]" in out and "handoff ticket HT" in out
