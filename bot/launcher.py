@@ -59,13 +59,18 @@ def run(startup_timeout: float) -> int:
         print(f"No trained model at {model}: run `make run` (it trains when needed).", file=sys.stderr)
         return 2
     action_port, rasa_port = env["ACTION_PORT"], env["RASA_PORT"]
+    # several Rasa servers share one conversation store (production layout, endpoints.prod.yml)
+    rasa_ports = [p.strip() for p in env["RASA_PORTS"].split(",") if p.strip()] or [rasa_port]
+    rasa_port = rasa_ports[0]
     processes = [
         subprocess.Popen([_rasa(), "run", "actions", "--actions", "actions", "--port", action_port],
                          cwd=settings.ROOT, env=env),
-        subprocess.Popen([_rasa(), "run", "--model", str(model), "--port", rasa_port,
-                          "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+    ] + [
+        subprocess.Popen([_rasa(), "run", "--model", str(model), "--port", port,
+                          "--endpoints", env["RASA_ENDPOINTS"], "--credentials", "credentials.yml",
                           "--enable-api", "--auth-token", env["RASA_API_TOKEN"]],
-                         cwd=settings.ROOT, env=env),
+                         cwd=settings.ROOT, env=env)
+        for port in rasa_ports
     ]
     stopping = False
 
@@ -75,7 +80,7 @@ def run(startup_timeout: float) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    checks = [f"http://127.0.0.1:{action_port}/health", f"http://127.0.0.1:{rasa_port}/"]
+    checks = [f"http://127.0.0.1:{action_port}/health"] + [f"http://127.0.0.1:{p}/" for p in rasa_ports]
     started = time.monotonic()
     announced = False
     code = 0
@@ -97,7 +102,8 @@ def run(startup_timeout: float) -> int:
                     f"                  Authorization: Bearer {env['HOTLINE_TOKEN']}{token_note}\n"
                     f"  Rasa HTTP API:  http://127.0.0.1:{rasa_port}/status?token=…  (RASA_API_TOKEN)\n"
                     f"  action server:  http://127.0.0.1:{action_port}/webhook\n"
-                    "  stop:           Ctrl-C\n",
+                    + (f"  Rasa servers:   ports {', '.join(rasa_ports)} sharing {env['RASA_ENDPOINTS']}\n" if len(rasa_ports) > 1 else "")
+                    + "  stop:           Ctrl-C\n",
                     flush=True,
                 )
             elif time.monotonic() - started > startup_timeout:

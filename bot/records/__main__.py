@@ -9,7 +9,7 @@ from pathlib import Path
 from bot import settings
 from bot.records import queries
 from bot.records.build import build
-from bot.records.db import make_engine, session
+from bot.records.db import ensure_database, make_engine, session
 from bot.records.loader import load_records
 from bot.records.schema import RecordsInvalid
 from bot.records.spreadsheet import IMPORTABLE, SpreadsheetError, write_rows
@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         print("OK: " + ", ".join(f"{len(v)} {k}" for k, v in records.items()))
         return 0
     if args.command == "build":
+        ensure_database(args.database_url)
         engine = make_engine(args.database_url)
         try:
             counts = build(engine, Path(args.records_dir))

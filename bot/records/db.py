@@ -53,3 +53,20 @@ def dispose_all() -> None:
     for engine in _engines.values():
         engine.dispose()
     _engines.clear()
+
+
+def ensure_database(url: str, maintenance_db: str = "postgres") -> None:
+    """Create the PostgreSQL database named in the URL if it does not exist (SQLite creates files itself)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql" or not parsed.database:
+        return
+    from sqlalchemy import text
+
+    admin = create_engine(parsed.set(database=maintenance_db), future=True, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}).scalar()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    finally:
+        admin.dispose()
