@@ -15,13 +15,14 @@ PYTHON310 := $(shell for p in python3.10 /root/.pyenv/versions/3.10.13/bin/pytho
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then \
 	echo $$p; break; fi; done)
 
-.PHONY: help setup run test eval bench records artefacts model validate chromium clean
+.PHONY: help setup run run-prod test eval bench records artefacts model validate chromium nginx clean
 
 help:
 	@echo "make run    set up, build the records database, train if needed, start the assistant"
 	@echo "make test   set up, then run every test (pytest, rasa data validate, rasa test)"
 	@echo "make eval   set up, then print NLU and test-story figures (reports in reports/)"
 	@echo "make bench  set up, then drive simulated residents at 1, 10 and 50 at once (reports/bench/)"
+	@echo "make run-prod  production layout: PostgreSQL, Redis lock store, two Rasa servers behind nginx"
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -49,6 +50,21 @@ validate: artefacts
 run: setup
 	@$(PY) -m bot.launcher run
 
+# Production layout on this machine: records and conversations in PostgreSQL, the atomic Redis
+# lock store, two Rasa servers behind nginx (Debian's package) on 8080. Every value can be
+# overridden from the environment.
+PROD_ENV = DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/jiangcheng} \
+	RASA_ENDPOINTS=endpoints.prod.yml RASA_PORTS=$${RASA_PORTS:-5005,5006} NGINX_PORT=$${NGINX_PORT:-8080} \
+	WEB_ALLOWED_ORIGINS=$${WEB_ALLOWED_ORIGINS:-http://127.0.0.1:8080,http://localhost:8080}
+
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { echo "Installing Debian's nginx..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx > var/apt-nginx.log 2>&1 \
+		|| { tail -20 var/apt-nginx.log; exit 1; }; }
+
+run-prod: $(VENV)/.installed artefacts model nginx
+	@export $(PROD_ENV); $(PY) -m bot.records build && $(PY) -m bot.launcher run
+
 # Browser tests use Debian's Chromium (never a browser downloaded by a test tool) and CJK fonts
 # so that screenshots show Chinese text.
 chromium:
@@ -57,7 +73,7 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk > var/apt.log 2>&1 \
 		|| { tail -20 var/apt.log; exit 1; }; fi
 
-test: setup chromium
+test: setup chromium nginx
 	@$(PY) -m pytest
 	@$(MAKE) --no-print-directory validate
 	@$(PY) -m bot.launcher exec -- $(RASA) test core --model models/jiangcheng.tar.gz --stories tests/stories \

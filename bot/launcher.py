@@ -61,17 +61,15 @@ def run(startup_timeout: float) -> int:
     action_port, rasa_port = env["ACTION_PORT"], env["RASA_PORT"]
     # several Rasa servers share one conversation store (production layout, endpoints.prod.yml)
     rasa_ports = [p.strip() for p in env["RASA_PORTS"].split(",") if p.strip()] or [rasa_port]
-    rasa_port = rasa_ports[0]
-    processes = [
-        subprocess.Popen([_rasa(), "run", "actions", "--actions", "actions", "--port", action_port],
-                         cwd=settings.ROOT, env=env),
-    ] + [
-        subprocess.Popen([_rasa(), "run", "--model", str(model), "--port", port,
-                          "--endpoints", env["RASA_ENDPOINTS"], "--credentials", "credentials.yml",
-                          "--enable-api", "--auth-token", env["RASA_API_TOKEN"]],
-                         cwd=settings.ROOT, env=env)
-        for port in rasa_ports
-    ]
+    commands = {"action server": [_rasa(), "run", "actions", "--actions", "actions", "--port", action_port]}
+    for port in rasa_ports:
+        commands[f"rasa server {port}"] = [
+            _rasa(), "run", "--model", str(model), "--port", port, "--endpoints", env["RASA_ENDPOINTS"],
+            "--credentials", "credentials.yml", "--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
+    front_port = env["NGINX_PORT"] or rasa_ports[0]
+    if env["NGINX_PORT"]:
+        commands["nginx"] = nginx_command(env["NGINX_PORT"], rasa_ports)
+    processes = {name: subprocess.Popen(cmd, cwd=settings.ROOT, env=env) for name, cmd in commands.items()}
     stopping = False
 
     def on_signal(signum, _frame):
@@ -81,28 +79,37 @@ def run(startup_timeout: float) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     checks = [f"http://127.0.0.1:{action_port}/health"] + [f"http://127.0.0.1:{p}/" for p in rasa_ports]
+    if env["NGINX_PORT"]:
+        checks.append(f"http://127.0.0.1:{front_port}/")
     started = time.monotonic()
     announced = False
     code = 0
     while not stopping:
-        if any(p.poll() is not None for p in processes):
-            print("A server stopped unexpectedly; stopping the other.", file=sys.stderr)
+        dead = [name for name, p in processes.items() if p.poll() is not None]
+        if dead and not announced:
+            print(f"{', '.join(dead)} stopped while starting; stopping the others.", file=sys.stderr)
             code = 1
             break
+        for name in dead:
+            # a server that dies while running is started again; the others keep serving meanwhile
+            print(f"{name} stopped unexpectedly (exit {processes[name].returncode}); restarting it.", file=sys.stderr, flush=True)
+            processes[name] = subprocess.Popen(commands[name], cwd=settings.ROOT, env=env)
         if not announced:
             if all(_ready(url) for url in checks):
                 announced = True
                 token_note = " (generated for this run; set HOTLINE_TOKEN to fix it)" if generated_token else ""
                 print(
                     "\n江城助手已启动 (Jiangcheng Assistant is running)\n"
-                    f"  web chat:       http://127.0.0.1:{rasa_port}/webhooks/web/\n"
-                    f"  REST:           POST http://127.0.0.1:{rasa_port}/webhooks/rest/webhook\n"
+                    f"  web chat:       http://127.0.0.1:{front_port}/webhooks/web/\n"
+                    f"  REST:           POST http://127.0.0.1:{front_port}/webhooks/rest/webhook\n"
                     f"                  body {{\"sender\": \"me\", \"message\": \"到2028年武汉人工智能产业规模目标是多少\"}}\n"
-                    f"  hotline:        POST http://127.0.0.1:{rasa_port}/webhooks/hotline/webhook\n"
+                    f"  hotline:        POST http://127.0.0.1:{front_port}/webhooks/hotline/webhook\n"
                     f"                  Authorization: Bearer {env['HOTLINE_TOKEN']}{token_note}\n"
-                    f"  Rasa HTTP API:  http://127.0.0.1:{rasa_port}/status?token=…  (RASA_API_TOKEN)\n"
+                    f"  Rasa HTTP API:  http://127.0.0.1:{front_port}/status?token=…  (RASA_API_TOKEN)\n"
                     f"  action server:  http://127.0.0.1:{action_port}/webhook\n"
-                    + (f"  Rasa servers:   ports {', '.join(rasa_ports)} sharing {env['RASA_ENDPOINTS']}\n" if len(rasa_ports) > 1 else "")
+                    + (f"  Rasa servers:   ports {', '.join(rasa_ports)} sharing {env['RASA_ENDPOINTS']}"
+                       + (f", behind nginx on {front_port}" if env["NGINX_PORT"] else "") + "\n"
+                       if len(rasa_ports) > 1 else "")
                     + "  stop:           Ctrl-C\n",
                     flush=True,
                 )
@@ -111,9 +118,50 @@ def run(startup_timeout: float) -> int:
                 code = 1
                 break
         time.sleep(0.5)
-    _stop(processes)
+    _stop(list(processes.values()))
     print("江城助手已停止 (stopped).", flush=True)
     return code
+
+
+def nginx_command(port: str, rasa_ports: list[str]) -> list[str]:
+    """nginx in the foreground with a configuration written under var/nginx (Debian's nginx binary)."""
+    prefix = settings.ROOT / "var" / f"nginx-{port}"
+    (prefix / "logs").mkdir(parents=True, exist_ok=True)
+    (prefix / "tmp").mkdir(parents=True, exist_ok=True)
+    servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in rasa_ports)
+    conf = f"""worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/logs/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {prefix}/tmp/body;
+  proxy_temp_path {prefix}/tmp/proxy;
+  fastcgi_temp_path {prefix}/tmp/fastcgi;
+  uwsgi_temp_path {prefix}/tmp/uwsgi;
+  scgi_temp_path {prefix}/tmp/scgi;
+  client_max_body_size 128k;
+  upstream rasa {{
+{servers}
+  }}
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{
+      proxy_pass http://rasa;
+      proxy_http_version 1.1;
+      proxy_set_header Host $host;
+      proxy_read_timeout 120s;
+      # a Rasa server that is down or restarting: the request goes to another one. Messages are
+      # POSTs, so non_idempotent is needed; a message whose server died while answering may be
+      # handled twice, which the resident sees as one repeated answer rather than an error.
+      proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+    }}
+  }}
+}}
+"""
+    (prefix / "nginx.conf").write_text(conf, encoding="utf-8")
+    binary = "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "nginx"
+    return [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"]
 
 
 def main(argv: list[str] | None = None) -> int:

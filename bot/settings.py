@@ -28,6 +28,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "MAX_MESSAGE_CHARS": ("500", "longest message the channels accept"),
     "RASA_ENDPOINTS": ("endpoints.yml", "endpoints file: endpoints.yml (SQLite) or endpoints.prod.yml"),
     "RASA_PORTS": ("", "production: comma-separated ports of several Rasa servers (empty: RASA_PORT only)"),
+    "NGINX_PORT": ("", "production: port of nginx in front of the Rasa servers (empty: no nginx)"),
     "PG_HOST": ("127.0.0.1", "production: PostgreSQL host of the tracker store"),
     "PG_PORT": ("5432", "production: PostgreSQL port"),
     "PG_USER": ("postgres", "production: PostgreSQL user"),

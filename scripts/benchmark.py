@@ -62,7 +62,7 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def children(pid: int) -> dict[str, int]:
-    out = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-ww", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
     procs = {}
     for line in out.splitlines():
         child, _, args = line.strip().partition(" ")

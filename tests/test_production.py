@@ -5,7 +5,10 @@ import json
 import os
 import subprocess
 import sys
+import signal
 import threading
+import time
+import urllib.error
 import urllib.request
 import uuid
 
@@ -40,17 +43,17 @@ def cluster(tmp_path_factory, postgres_database):
     folder = tmp_path_factory.mktemp("cluster")
     tracker_db = f"jc_tracker_{uuid.uuid4().hex[:8]}"
     ports = [free_port(), free_port()]
-    action_port = free_port()
+    action_port, front = free_port(), free_port()
     env = dict(os.environ, DATABASE_URL=postgres_database, RASA_ENDPOINTS="endpoints.prod.yml",
                RASA_PORTS=",".join(map(str, ports)), RASA_PORT=str(ports[0]), ACTION_PORT=str(action_port),
                ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook", PROD_TRACKER_DB=tracker_db,
-               PG_LOGIN_DB=PG_ADMIN_URL.rsplit("/", 1)[1], REDIS_DB="7",
+               PG_LOGIN_DB=PG_ADMIN_URL.rsplit("/", 1)[1], REDIS_DB="7", NGINX_PORT=str(front),
                HOTLINE_TOKEN=HOTLINE_TOKEN, RASA_API_TOKEN=RASA_API_TOKEN)
     subprocess.run([sys.executable, "-m", "bot.records", "--database-url", postgres_database, "build"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     a = Assistant(env, folder / "cluster.log")
     a.start()
-    yield a, ports, tracker_db
+    yield a, ports, tracker_db, front
     a.stop()
     admin = create_engine(PG_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -76,7 +79,7 @@ def tracker_events(tracker_db: str, sender: str) -> list[tuple[str, dict]]:
 
 
 def test_context_carries_over_between_servers(cluster):
-    _, (first, second), _ = cluster
+    _, (first, second), _, _ = cluster
     fee = say(first, "alt-1", "补办身份证要多少钱")
     assert "居民身份证补领" in fee[0]["text"]
     materials = say(second, "alt-1", "那要带什么材料")
@@ -84,7 +87,7 @@ def test_context_carries_over_between_servers(cluster):
 
 
 def test_concurrent_messages_for_one_sender_are_stored_in_order(cluster):
-    _, (first, second), tracker_db = cluster
+    _, (first, second), tracker_db, _ = cluster
     sender = "race-1"
     messages = [f"补办身份证要多少钱{n}" if n % 2 else "到2028年武汉人工智能产业规模目标是多少" for n in range(8)]
     errors = []
@@ -110,3 +113,30 @@ def test_concurrent_messages_for_one_sender_are_stored_in_order(cluster):
         assert not (previous == "user" and current == "user"), "two user messages without an answer between them"
     listens = [d.get("name") for t, d in events if t == "action"].count("action_listen")
     assert listens >= len(messages)
+
+
+def rasa_server_pid(launcher_pid: int, port: int) -> int:
+    out = subprocess.run(["ps", "-ww", "-o", "pid=,args=", "--ppid", str(launcher_pid)], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        pid, _, args = line.strip().partition(" ")
+        if "run --model" in args and f"--port {port} " in args + " ":
+            return int(pid)
+    raise AssertionError(f"no Rasa server on port {port} under the launcher")
+
+
+def test_nginx_spreads_turns_and_survives_a_killed_rasa_server(cluster):
+    assistant, (first, second), _, front = cluster
+    assert "居民身份证补领" in say(front, "nginx-1", "补办身份证要多少钱")[0]["text"]
+    os.kill(rasa_server_pid(assistant.process.pid, first), signal.SIGKILL)  # mid-conversation
+    follow = say(front, "nginx-1", "那要带什么材料")
+    assert follow[0]["text"].startswith("办理居民身份证补领需要带"), follow
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:  # the launcher starts the killed server again
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{first}/", timeout=2)
+            break
+        except (urllib.error.URLError, OSError):
+            time.sleep(2)
+    else:
+        raise AssertionError("the killed Rasa server was not restarted")
+    assert "需要带" in say(first, "nginx-1", "要带什么材料")[0]["text"]
