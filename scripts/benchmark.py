@@ -171,7 +171,7 @@ def main() -> int:
     ratio = results[0]["p50_ms"] / parse
     print(f"/model/parse p50 {parse:.0f} ms; end-to-end p50 (1 resident) / parse p50 = {ratio:.2f}")
     print("peak RSS: " + ", ".join(f"{name} {mb:.0f} MB" for name, mb in rss.items()))
-    print("production layout (PostgreSQL, Redis, several servers behind nginx): not built yet, see issue 7")
+    print("production layout (make run-prod): not measured by make bench yet, see issue 7")
     summary = {"layout": "sqlite-default", "levels": results, "parse_p50_ms": parse,
                "e2e_over_parse_p50": ratio, "peak_rss_mb": rss, "conversations": CONVERSATIONS}
     (out_dir / "results.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
