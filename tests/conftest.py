@@ -77,6 +77,16 @@ def built_database(database_url, monkeypatch):
 
 
 @pytest.fixture(scope="session")
+def executor():
+    """The rasa-sdk executor with our actions, as the action server runs them."""
+    from rasa_sdk.executor import ActionExecutor
+
+    ex = ActionExecutor()
+    ex.register_package("actions")
+    return ex
+
+
+@pytest.fixture(scope="session")
 def article_text() -> str:
     if not ARTICLE.exists():
         pytest.fail(f"the source article is missing at {ARTICLE}")

@@ -4,11 +4,9 @@ from __future__ import annotations
 import asyncio
 import json
 
-import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
-from rasa_sdk.executor import ActionExecutor
 from sqlalchemy import select, update
 
 from bot.records import queries
@@ -17,13 +15,6 @@ from bot.records.models import PlanItem, Service
 from tests.conftest import ROOT
 
 DOMAIN = Domain.load(str(ROOT / "domain"))
-
-
-@pytest.fixture(scope="module")
-def executor():
-    ex = ActionExecutor()
-    ex.register_package("actions")
-    return ex
 
 
 def run_action(executor, action: str, turns, slots=None, ranking=None, slots_after=None):

@@ -1,6 +1,7 @@
 """Handoff to a person: a ticket with reason, channel, intents, slots, summary, masked transcript, times."""
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -10,9 +11,7 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 from bot.tickets import store
 from tests.conftest import ROOT
-from tests.test_actions import DOMAIN, executor  # noqa: F401  (the executor fixture)
-
-import asyncio
+from tests.test_actions import DOMAIN
 
 
 def conversation(turns, slots=None, channel="web"):

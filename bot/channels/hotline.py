@@ -158,7 +158,7 @@ class Call:
             state.silences += 1
             if state.silences >= 2:
                 return self.respond(await self.ask("/request_human", {"handoff_reason": "silence"}))
-            return self.say(f"您好，请问您还在吗？有什么可以帮您？也可以按0转人工。")
+            return self.say("您好，请问您还在吗？有什么可以帮您？也可以按0转人工。")
         # a message
         state.silences = 0
         if not text:

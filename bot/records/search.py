@@ -93,9 +93,14 @@ def create_index(conn: Connection, records: RecordSet) -> None:
 _segmenters: dict[str, Segmenter] = {}
 
 
-def segmenter_for(conn: Connection) -> Segmenter:
+def _index_key(conn: Connection) -> str:
+    """Which build the in-process caches belong to: a rebuild (new built_at) invalidates them."""
+    return str(conn.engine.url) + "|" + str(conn.execute(text("SELECT built_at FROM build_info")).scalar())
+
+
+def segmenter_for(conn: Connection, key: Optional[str] = None) -> Segmenter:
     """The query segmenter knows the same vocabulary the index was built with."""
-    key = str(conn.engine.url) + "|" + str(conn.execute(text("SELECT built_at FROM build_info")).scalar())
+    key = key or _index_key(conn)
     if key not in _segmenters:
         terms = conn.execute(select(TermEntry.term)).scalars().all()
         _segmenters.clear()
@@ -103,8 +108,8 @@ def segmenter_for(conn: Connection) -> Segmenter:
     return _segmenters[key]
 
 
-def query_tokens(conn: Connection, query: str) -> list[str]:
-    tokens = segmenter_for(conn).tokens(normalise(query)[:MAX_QUERY_CHARS])
+def query_tokens(conn: Connection, query: str, key: Optional[str] = None) -> list[str]:
+    tokens = segmenter_for(conn, key).tokens(normalise(query)[:MAX_QUERY_CHARS])
     unique = list(dict.fromkeys(t.replace('"', "") for t in tokens if t.replace('"', "")))
     return unique[:MAX_QUERY_TOKENS]
 
@@ -117,8 +122,7 @@ NAME_CANDIDATE = 0.3  # a record this similar to the question is a candidate eve
 _labels_cache: dict[str, list[tuple]] = {}
 
 
-def _all_labels(conn: Connection) -> list[tuple]:
-    key = str(conn.engine.url) + "|" + str(conn.execute(text("SELECT built_at FROM build_info")).scalar())
+def _all_labels(conn: Connection, key: str) -> list[tuple]:
     if key not in _labels_cache:
         _labels_cache.clear()
         rows = conn.execute(text("SELECT id, kind, record_id, title, labels, names, tokens FROM search_docs")).all()
@@ -138,7 +142,8 @@ def _name_match(query_bigrams: set[str], label_bigrams: list[set[str]]) -> float
 def search(conn: Connection, query: str, kinds: Optional[Iterable[str]] = None, limit: int = 5) -> list[Hit]:
     """Ranked hits for a resident's words; an empty list when nothing is related to them."""
     query = (query or "")[:MAX_QUERY_CHARS]
-    tokens = query_tokens(conn, query)
+    key = _index_key(conn)
+    tokens = query_tokens(conn, query, key)
     query_bg = bigrams(standardise(query))
     if not tokens and not query_bg:
         return []
@@ -166,7 +171,7 @@ def search(conn: Connection, query: str, kinds: Optional[Iterable[str]] = None, 
     engine_rank = {row.id: float(row.rank) for row in rows}
     top_rank = max(engine_rank.values(), default=0.0)
     hits = []
-    for doc, label_bigrams in _all_labels(conn):
+    for doc, label_bigrams in _all_labels(conn, key):
         if kinds and doc.kind not in kinds:
             continue
         name_match = _name_match(query_bg, label_bigrams)
