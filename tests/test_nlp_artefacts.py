@@ -61,3 +61,28 @@ def test_a_term_claimed_by_two_records_is_not_guessed():
     records["services"][0]["aliases"] = ["同一个说法"]
     records["services"][1]["aliases"] = ["同一个说法"]
     assert "同一个说法" not in entity_terms(records)["service"]
+
+
+def test_a_records_change_regenerates_the_artefacts_and_calls_for_training(tmp_path, monkeypatch):
+    import shutil
+
+    import bot.training as training
+    from bot.nlp.artefacts import generate
+
+    for entry in ("config.yml", "domain", "data"):
+        source = ROOT / entry
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / entry)
+    build = tmp_path / "build"
+    assert len(generate(RECORDS, build)) == 3
+    monkeypatch.setattr(training, "ROOT", tmp_path)
+    before = training.inputs_digest()
+    assert generate(RECORDS, build) == [], "unchanged records rewrite nothing, so nothing retrains"
+    assert training.inputs_digest() == before
+
+    records = {k: [dict(r) for r in v] for k, v in RECORDS.items()}
+    records["services"][0]["aliases"] = [*records["services"][0]["aliases"], "办个狗证"]
+    changed = generate(records, build)
+    assert str(build / "jieba" / "userdict.txt") in changed and str(build / "nlu" / "records.yml") in changed
+    assert "办个狗证" in (build / "jieba" / "userdict.txt").read_text(encoding="utf-8")
+    assert "办个狗证" in (build / "nlu" / "records.yml").read_text(encoding="utf-8")
+    assert training.inputs_digest() != before, "the model is retrained after a records change"
