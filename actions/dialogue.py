@@ -62,18 +62,6 @@ class ActionFollowUp(Action):
         return []
 
 
-class ActionSearchRecords(Action):
-    def name(self) -> Text:
-        return "action_search_records"
-
-    @apologise_on_failure
-    def run(self, dispatcher, tracker, domain):
-        with session() as s:
-            if not answers.from_search(dispatcher, s, text_of(tracker)):
-                dispatcher.utter_message(text=replies.not_found())
-        return []
-
-
 class ActionAskAffirmation(Action):
     """First stage of the two-stage fallback: the closest questions as buttons, or a clear search hit."""
 

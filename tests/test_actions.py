@@ -164,7 +164,8 @@ def test_hotline_answer_from_faq(executor, built_database):
 
 
 def test_search_fallback_is_honest_when_nothing_matches(executor, built_database):
-    responses, _ = run_action(executor, "action_search_records", [("今天晚上吃什么火锅比较好", "nlu_fallback", [])])
+    # with no earlier question to continue, the follow-up action searches the resident's words
+    responses, _ = run_action(executor, "action_follow_up", [("今天晚上吃什么火锅比较好", "inform", [])])
     assert "暂时没有这方面的信息" in responses[0]["text"] and "12345" in responses[0]["text"]
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from sqlalchemy import func, select
-
 from bot.records.db import session
 from bot.tickets.models import Feedback
 from bot.tickets.store import ensure_tables
@@ -36,9 +34,3 @@ def record(channel: str, kind: str, value: int, sender_id: str) -> None:
                        created_at=dt.datetime.now(dt.timezone.utc)))
         s.commit()
 
-
-def summary() -> dict[str, dict[str, float]]:
-    ensure_tables()
-    with session() as s:
-        rows = s.execute(select(Feedback.kind, func.count(), func.avg(Feedback.value)).group_by(Feedback.kind)).all()
-    return {kind: {"count": count, "average": float(avg)} for kind, count, avg in rows}
