@@ -1,4 +1,4 @@
-"""`python -m bot.records validate|build|import|export|search|stats`: maintain the records."""
+"""`python -m bot.records validate|migrate|build|import|export|search|stats`: maintain the records."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bot import settings
-from bot.records import queries
+from bot.records import migrate, queries
 from bot.records.build import build
 from bot.records.db import ensure_database, make_engine, session
 from bot.records.loader import load_records
@@ -28,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=settings.get("DATABASE_URL"), help="SQLAlchemy URL (env DATABASE_URL)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("validate", help="check the record files without touching the database")
-    sub.add_parser("build", help="validate, then rebuild the database in one transaction")
+    mig = sub.add_parser("migrate", help="upgrade the schema to the newest migration (build does this first)")
+    mig.add_argument("--revision", default="head", help="revision to upgrade or downgrade to (default: head)")
+    sub.add_parser("build", help="migrate, validate, then replace the records in one transaction")
     imp = sub.add_parser("import", help="replace one table with a spreadsheet (.xlsx or .csv), all or nothing")
     imp.add_argument("file", type=Path)
     imp.add_argument("--table", choices=IMPORTABLE, help="table the sheet holds (default: from the file name, else services)")
@@ -48,6 +50,15 @@ def main(argv: list[str] | None = None) -> int:
         except RecordsInvalid as exc:
             return _report_invalid(exc)
         print("OK: " + ", ".join(f"{len(v)} {k}" for k, v in records.items()))
+        return 0
+    if args.command == "migrate":
+        ensure_database(args.database_url)
+        engine = make_engine(args.database_url)
+        try:
+            reached = migrate.upgrade(engine, args.revision)
+        finally:
+            engine.dispose()
+        print(f"Schema of {engine.url.render_as_string(hide_password=True)} at revision {reached} (newest: {migrate.head()})")
         return 0
     if args.command == "build":
         ensure_database(args.database_url)

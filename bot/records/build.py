@@ -6,10 +6,10 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
 
-from bot.records import search
+from bot.records import migrate, search
 from bot.records.loader import RecordSet, load_records
 from bot.records.models import (
     Base,
@@ -54,13 +54,15 @@ def _parents_first(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def write_records(engine: Engine, records: RecordSet, records_digest: str = "") -> dict[str, int]:
-    """Replace the whole database content; on any error nothing changes (one transaction)."""
+    """Replace the records (not the tickets, calls or feedback written while running); on any error
+    nothing changes (one transaction). The schema itself comes from the migrations, applied first."""
     plan_items = _parents_first(records["plan_items"])
     counts = {table: len(items) for table, items in records.items()}
+    migrate.upgrade(engine)
     with engine.begin() as conn:
         search.drop_index(conn)
-        Base.metadata.drop_all(conn)
-        Base.metadata.create_all(conn)
+        for table in reversed(Base.metadata.sorted_tables):  # children before the rows they refer to
+            conn.execute(delete(table))
         if records["districts"]:
             conn.execute(insert(District), records["districts"])
         if records["services"]:

@@ -31,7 +31,10 @@ def make_engine(url: Optional[str] = None) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(connection):
-            connection.exec_driver_sql("BEGIN")
+            # writers that must not interleave (migrations) take the write lock at once and so wait
+            # for each other (busy timeout) instead of failing with "database is locked" mid-way
+            immediate = connection.get_execution_options().get("sqlite_immediate")
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)

@@ -83,11 +83,7 @@ def create_index(conn: Connection, records: RecordSet) -> None:
     if conn.dialect.name == "sqlite":
         conn.execute(text("CREATE VIRTUAL TABLE search_fts USING fts5(names, tokens, tokenize='unicode61')"))
         conn.execute(text("INSERT INTO search_fts(rowid, names, tokens) SELECT id, names, tokens FROM search_docs"))
-    elif conn.dialect.name == "postgresql":
-        conn.execute(text(
-            "CREATE INDEX search_docs_tsv ON search_docs USING GIN "
-            "((setweight(to_tsvector('simple', names), 'A') || setweight(to_tsvector('simple', tokens), 'B')))"
-        ))
+    # on PostgreSQL the GIN index over the same expression is part of the schema (migration 0001)
 
 
 _segmenters: dict[str, Segmenter] = {}

@@ -9,17 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.records.db import engine_for, session
-from bot.tickets.models import HandoffTicket, OpsBase
-
-_ready: set[str] = set()
+from bot.records.migrate import ensure_current
+from bot.tickets.models import HandoffTicket
 
 
 def ensure_tables(engine: Optional[Engine] = None) -> None:
-    engine = engine or engine_for()
-    key = str(engine.url)
-    if key not in _ready:
-        OpsBase.metadata.create_all(engine)
-        _ready.add(key)
+    """The schema comes from the migrations; a database not yet at the newest revision is upgraded."""
+    ensure_current(engine or engine_for())
 
 
 def new_ticket_id(now: dt.datetime) -> str:
