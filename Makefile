@@ -22,7 +22,7 @@ help:
 	@echo "make test   set up, then run every test (pytest, rasa data validate, rasa test)"
 	@echo "make eval   set up, then print NLU and test-story figures (reports in reports/)"
 	@echo "make bench  set up, then drive simulated residents at 1, 10 and 50 at once (reports/bench/)"
-	@echo "make run-prod  production layout: PostgreSQL, Redis lock store, two Rasa servers behind nginx"
+	@echo "make run-prod  production layout: PostgreSQL, Redis lock store, two Rasa and two action servers behind nginx"
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -50,11 +50,13 @@ validate: artefacts
 run: setup
 	@$(PY) -m bot.launcher run
 
-# Production layout on this machine: records and conversations in PostgreSQL, the atomic Redis
-# lock store, two Rasa servers behind nginx (Debian's package) on 8080. Every value can be
-# overridden from the environment.
+# Production layout on this machine: records and conversations in PostgreSQL (schema by Alembic
+# migrations), the atomic Redis lock store, two Rasa servers behind nginx (Debian's package) on 8080
+# and two action servers behind nginx on 8081. Every value can be overridden from the environment.
 PROD_ENV = DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/jiangcheng} \
 	RASA_ENDPOINTS=endpoints.prod.yml RASA_PORTS=$${RASA_PORTS:-5005,5006} NGINX_PORT=$${NGINX_PORT:-8080} \
+	ACTION_PORTS=$${ACTION_PORTS:-5055,5056} NGINX_ACTION_PORT=$${NGINX_ACTION_PORT:-8081} \
+	ACTION_ENDPOINT_URL=$${ACTION_ENDPOINT_URL:-http://127.0.0.1:8081/webhook} \
 	WEB_ALLOWED_ORIGINS=$${WEB_ALLOWED_ORIGINS:-http://127.0.0.1:8080,http://localhost:8080}
 
 nginx:

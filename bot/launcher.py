@@ -58,17 +58,32 @@ def run(startup_timeout: float) -> int:
     if not model.exists():
         print(f"No trained model at {model}: run `make run` (it trains when needed).", file=sys.stderr)
         return 2
-    action_port, rasa_port = env["ACTION_PORT"], env["RASA_PORT"]
-    # several Rasa servers share one conversation store (production layout, endpoints.prod.yml)
-    rasa_ports = [p.strip() for p in env["RASA_PORTS"].split(",") if p.strip()] or [rasa_port]
-    commands = {"action server": [_rasa(), "run", "actions", "--actions", "actions", "--port", action_port]}
-    for port in rasa_ports:
-        commands[f"rasa server {port}"] = [
-            _rasa(), "run", "--model", str(model), "--port", port, "--endpoints", env["RASA_ENDPOINTS"],
-            "--credentials", "credentials.yml", "--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
+    rasa_port = env["RASA_PORT"]
+    # several Rasa servers share one conversation store, several action servers one records
+    # database (production layout, endpoints.prod.yml); nginx spreads the load over each group
+    rasa_ports = _ports(env["RASA_PORTS"]) or [rasa_port]
+    action_ports = _ports(env["ACTION_PORTS"]) or [env["ACTION_PORT"]]
+    parts = set(_ports(env["LAUNCH"]))
+    commands: dict[str, list[str]] = {}
+    checks: list[str] = []
+    if "actions" in parts:
+        for port in action_ports:
+            commands[f"action server {port}"] = [_rasa(), "run", "actions", "--actions", "actions", "--port", port]
+            checks.append(f"http://127.0.0.1:{port}/health")
+    if "rasa" in parts:
+        for port in rasa_ports:
+            commands[f"rasa server {port}"] = [
+                _rasa(), "run", "--model", str(model), "--port", port, "--endpoints", env["RASA_ENDPOINTS"],
+                "--credentials", "credentials.yml", "--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
+            checks.append(f"http://127.0.0.1:{port}/")
     front_port = env["NGINX_PORT"] or rasa_ports[0]
-    if env["NGINX_PORT"]:
-        commands["nginx"] = nginx_command(env["NGINX_PORT"], rasa_ports)
+    if "nginx" in parts and (env["NGINX_PORT"] or env["NGINX_ACTION_PORT"]):
+        commands["nginx"] = nginx_command(env["NGINX_PORT"], rasa_ports, env["NGINX_ACTION_PORT"], action_ports)
+        checks += [f"http://127.0.0.1:{env['NGINX_PORT']}/"] if env["NGINX_PORT"] else []
+        checks += [f"http://127.0.0.1:{env['NGINX_ACTION_PORT']}/health"] if env["NGINX_ACTION_PORT"] else []
+    if not commands:
+        print(f"LAUNCH={env['LAUNCH']!r} names nothing to start (actions, rasa, nginx).", file=sys.stderr)
+        return 2
     processes = {name: subprocess.Popen(cmd, cwd=settings.ROOT, env=env) for name, cmd in commands.items()}
     stopping = False
 
@@ -78,9 +93,6 @@ def run(startup_timeout: float) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    checks = [f"http://127.0.0.1:{action_port}/health"] + [f"http://127.0.0.1:{p}/" for p in rasa_ports]
-    if env["NGINX_PORT"]:
-        checks.append(f"http://127.0.0.1:{front_port}/")
     started = time.monotonic()
     announced = False
     code = 0
@@ -106,10 +118,10 @@ def run(startup_timeout: float) -> int:
                     f"  hotline:        POST http://127.0.0.1:{front_port}/webhooks/hotline/webhook\n"
                     f"                  Authorization: Bearer {env['HOTLINE_TOKEN']}{token_note}\n"
                     f"  Rasa HTTP API:  http://127.0.0.1:{front_port}/status?token=…  (RASA_API_TOKEN)\n"
-                    f"  action server:  http://127.0.0.1:{action_port}/webhook\n"
-                    + (f"  Rasa servers:   ports {', '.join(rasa_ports)} sharing {env['RASA_ENDPOINTS']}"
-                       + (f", behind nginx on {front_port}" if env["NGINX_PORT"] else "") + "\n"
-                       if len(rasa_ports) > 1 else "")
+                    f"  action servers: ports {', '.join(action_ports)}; Rasa calls {env['ACTION_ENDPOINT_URL']}\n"
+                    f"  Rasa servers:   ports {', '.join(rasa_ports)} ({env['RASA_ENDPOINTS']})"
+                    + (f", behind nginx on {front_port}" if env["NGINX_PORT"] else "") + "\n"
+                    f"  started here:   {', '.join(commands)}\n"
                     + "  stop:           Ctrl-C\n",
                     flush=True,
                 )
@@ -123,12 +135,55 @@ def run(startup_timeout: float) -> int:
     return code
 
 
-def nginx_command(port: str, rasa_ports: list[str]) -> list[str]:
-    """nginx in the foreground with a configuration written under var/nginx (Debian's nginx binary)."""
-    prefix = settings.ROOT / "var" / f"nginx-{port}"
+def _ports(value: str) -> list[str]:
+    return [p.strip() for p in value.split(",") if p.strip()]
+
+
+def nginx_command(rasa_front: str, rasa_ports: list[str], action_front: str = "", action_ports: list[str] = ()) -> list[str]:
+    """nginx in the foreground with a configuration written under var/ (Debian's nginx binary)."""
+    prefix = settings.ROOT / "var" / f"nginx-{rasa_front or action_front}"
     (prefix / "logs").mkdir(parents=True, exist_ok=True)
     (prefix / "tmp").mkdir(parents=True, exist_ok=True)
-    servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in rasa_ports)
+
+    def upstream(name: str, ports: list[str]) -> str:
+        # a server that refused is skipped for 2 s, then tried again: one back from a restart gets
+        # work within 2 s (nginx has no active health checks)
+        servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in ports)
+        # keepalive: Rasa opens a connection per action call; nginx reuses its own to the servers
+        return f"  upstream {name} {{\n{servers}\n    keepalive 16;\n  }}\n"
+
+    blocks = ""
+    if rasa_front:
+        # a Rasa server that is down or restarting: the request goes to another one. Messages are
+        # POSTs, so non_idempotent is needed; a message whose server died while answering may be
+        # handled twice, which the resident sees as one repeated answer rather than an error.
+        blocks += upstream("rasa", rasa_ports) + f"""  server {{
+    listen 127.0.0.1:{rasa_front};
+    location / {{
+      proxy_pass http://rasa;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_read_timeout 120s;
+      proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+    }}
+  }}
+"""
+    if action_front:
+        # an action call that never reached a server (refused, reset before sending) is retried on
+        # another one; one that did is not (non_idempotent off), so a handoff ticket is never made twice
+        blocks += upstream("actions", list(action_ports)) + f"""  server {{
+    listen 127.0.0.1:{action_front};
+    location / {{
+      proxy_pass http://actions;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_read_timeout 60s;
+      client_max_body_size 16m;  # an action call carries the whole conversation and the domain
+      proxy_next_upstream error timeout http_502 http_503;
+    }}
+  }}
+"""
     conf = f"""worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/logs/error.log warn;
@@ -141,23 +196,7 @@ http {{
   uwsgi_temp_path {prefix}/tmp/uwsgi;
   scgi_temp_path {prefix}/tmp/scgi;
   client_max_body_size 128k;
-  upstream rasa {{
-{servers}
-  }}
-  server {{
-    listen 127.0.0.1:{port};
-    location / {{
-      proxy_pass http://rasa;
-      proxy_http_version 1.1;
-      proxy_set_header Host $host;
-      proxy_read_timeout 120s;
-      # a Rasa server that is down or restarting: the request goes to another one. Messages are
-      # POSTs, so non_idempotent is needed; a message whose server died while answering may be
-      # handled twice, which the resident sees as one repeated answer rather than an error.
-      proxy_next_upstream error timeout http_502 http_503 non_idempotent;
-    }}
-  }}
-}}
+{blocks}}}
 """
     (prefix / "nginx.conf").write_text(conf, encoding="utf-8")
     binary = "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "nginx"

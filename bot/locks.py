@@ -25,6 +25,19 @@ class AtomicRedisLockStore(RedisLockStore):
             if key in kwargs:
                 kwargs[key] = int(kwargs[key])
         super().__init__(host=endpoint_config.url or "localhost", **kwargs)
+        self._retry_on_reconnect()
+
+    def _retry_on_reconnect(self) -> None:
+        """After Redis restarts, pooled connections are dead; without a retry the first command on
+        each fails and a resident gets an apology although Redis is back. New connections retry."""
+        import redis
+        from redis.backoff import ExponentialBackoff
+        from redis.retry import Retry
+
+        pool = self.red.connection_pool
+        pool.connection_kwargs["retry"] = Retry(ExponentialBackoff(cap=0.5, base=0.05), 3)
+        pool.connection_kwargs["retry_on_error"] = [redis.ConnectionError, redis.TimeoutError]
+        pool.disconnect()
 
     def _transact(self, conversation_id: Text, change: Change) -> Any:
         import redis

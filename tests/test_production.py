@@ -1,4 +1,5 @@
-"""The production layout: two Rasa servers sharing a PostgreSQL tracker store and a Redis lock store."""
+"""The production layout: two Rasa servers sharing a PostgreSQL tracker store and a Redis lock store,
+two action servers, nginx in front of each pair (as `make run-prod` starts them)."""
 from __future__ import annotations
 
 import json
@@ -43,10 +44,11 @@ def cluster(tmp_path_factory, postgres_database):
     folder = tmp_path_factory.mktemp("cluster")
     tracker_db = f"jc_tracker_{uuid.uuid4().hex[:8]}"
     ports = [free_port(), free_port()]
-    action_port, front = free_port(), free_port()
+    action_ports, front, action_front = [free_port(), free_port()], free_port(), free_port()
     env = dict(os.environ, DATABASE_URL=postgres_database, RASA_ENDPOINTS="endpoints.prod.yml",
-               RASA_PORTS=",".join(map(str, ports)), RASA_PORT=str(ports[0]), ACTION_PORT=str(action_port),
-               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook", PROD_TRACKER_DB=tracker_db,
+               RASA_PORTS=",".join(map(str, ports)), RASA_PORT=str(ports[0]),
+               ACTION_PORTS=",".join(map(str, action_ports)), NGINX_ACTION_PORT=str(action_front),
+               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_front}/webhook", PROD_TRACKER_DB=tracker_db,
                PG_LOGIN_DB=PG_ADMIN_URL.rsplit("/", 1)[1], REDIS_DB="7", NGINX_PORT=str(front),
                HOTLINE_TOKEN=HOTLINE_TOKEN, RASA_API_TOKEN=RASA_API_TOKEN)
     subprocess.run([sys.executable, "-m", "bot.records", "--database-url", postgres_database, "build"],

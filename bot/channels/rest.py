@@ -14,7 +14,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import settings
+from bot import settings, trackers
 from bot.channels.requests import error, json_body
 from bot.privacy import mask
 
@@ -30,10 +30,15 @@ def apology(hotline: str) -> str:
 async def converse(on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage,
                    collector: CollectingOutputChannel) -> list[dict[str, Any]]:
     """The bot's replies; a short apology with the hotline when any part behind Rasa fails or stays silent."""
+    trackers.begin_message()
     try:
         await on_new_message(message)
     except Exception:  # a tracker store, lock store or action server fault must not reach the resident
         logger.exception("handling a message of %s failed", message.sender_id)
+        return [{"recipient_id": message.sender_id, "text": apology(settings.get("HOTLINE_NUMBER"))}]
+    if trackers.store_was_unavailable():
+        # Rasa answered from an empty stand-in conversation: that answer has lost the context
+        logger.error("conversation store unavailable for %s; apologised instead", message.sender_id)
         return [{"recipient_id": message.sender_id, "text": apology(settings.get("HOTLINE_NUMBER"))}]
     if not collector.messages:
         logger.warning("no reply for %s (is the action server up?)", message.sender_id)
