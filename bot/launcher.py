@@ -179,7 +179,11 @@ def nginx_command(rasa_front: str, rasa_ports: list[str], action_front: str = ""
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_read_timeout 60s;
-      client_max_body_size 16m;  # an action call carries the whole conversation and the domain
+      # an action call carries the whole conversation and the domain (50 kB and more). Kept in
+      # memory, the body goes upstream in one write with the headers; spooled to a file, it went
+      # in a second write that waited for a delayed ACK: 44 ms more per action call, measured
+      client_max_body_size 16m;
+      client_body_buffer_size 16m;
       proxy_next_upstream error timeout http_502 http_503;
     }}
   }}
@@ -196,6 +200,7 @@ http {{
   uwsgi_temp_path {prefix}/tmp/uwsgi;
   scgi_temp_path {prefix}/tmp/scgi;
   client_max_body_size 128k;
+  client_body_buffer_size 128k;
 {blocks}}}
 """
     (prefix / "nginx.conf").write_text(conf, encoding="utf-8")
