@@ -150,7 +150,8 @@ def nginx_command(rasa_front: str, rasa_ports: list[str], action_front: str = ""
         # work within 2 s (nginx has no active health checks)
         servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in ports)
         # keepalive: Rasa opens a connection per action call; nginx reuses its own to the servers
-        return f"  upstream {name} {{\n{servers}\n    keepalive 16;\n  }}\n"
+        # least_conn: replies differ threefold in cost, so round robin left one server queueing
+        return f"  upstream {name} {{\n    least_conn;\n{servers}\n    keepalive 16;\n  }}\n"
 
     blocks = ""
     if rasa_front:

@@ -295,7 +295,7 @@ def main() -> int:
         layouts.append(run_layout(name))
         report(layouts[-1])
     summary = {"layouts": layouts, "skipped": skipped, "conversations": CONVERSATIONS,
-               "conversations_per_resident": CONVERSATIONS_PER_RESIDENT, "cpus": os.cpu_count(),
+               "conversations_per_resident": f"max({CONVERSATIONS_PER_RESIDENT}, 80 // residents)", "cpus": os.cpu_count(),
                "seconds": round(time.monotonic() - started)}
     (out_dir / "results.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     if layouts:
