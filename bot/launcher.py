@@ -61,9 +61,9 @@ def run(startup_timeout: float) -> int:
     rasa_port = env["RASA_PORT"]
     # several Rasa servers share one conversation store, several action servers one records
     # database (production layout, endpoints.prod.yml); nginx spreads the load over each group
-    rasa_ports = _ports(env["RASA_PORTS"]) or [rasa_port]
-    action_ports = _ports(env["ACTION_PORTS"]) or [env["ACTION_PORT"]]
-    parts = set(_ports(env["LAUNCH"]))
+    rasa_ports = _items(env["RASA_PORTS"]) or [rasa_port]
+    action_ports = _items(env["ACTION_PORTS"]) or [env["ACTION_PORT"]]
+    parts = set(_items(env["LAUNCH"]))
     commands: dict[str, list[str]] = {}
     checks: list[str] = []
     if "actions" in parts:
@@ -135,7 +135,8 @@ def run(startup_timeout: float) -> int:
     return code
 
 
-def _ports(value: str) -> list[str]:
+def _items(value: str) -> list[str]:
+    """A comma-separated setting as a list (ports, parts)."""
     return [p.strip() for p in value.split(",") if p.strip()]
 
 

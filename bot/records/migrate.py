@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from bot import settings
 
 SCRIPT_LOCATION = settings.ROOT / "bot" / "migrations"
-_ADVISORY_LOCK = 4_201_2345  # any fixed number; names this project's migration lock on PostgreSQL
+_ADVISORY_LOCK = 42_012_345  # any fixed number; names this project's migration lock on PostgreSQL
 _current: set[str] = set()
 _in_process = threading.Lock()  # Alembic's op/context proxies are module globals: one migration at a time
 
