@@ -15,6 +15,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.channels.rest import clean_text  # noqa: E402
 from bot.safety.emergency import detect  # noqa: E402
 
 
@@ -30,7 +31,7 @@ def classify_with_model(texts, model):
     async def run():
         out = []
         for t in texts:
-            parsed = await agent.parse_message(t)
+            parsed = await agent.parse_message(clean_text(t))  # as the channels hand it to Rasa
             if parsed["intent"]["name"] == "emergency":
                 kind = next((e["value"] for e in parsed["entities"] if e["entity"] == "emergency_type"), "unknown")
                 out.append(kind)

@@ -17,6 +17,7 @@ from sanic.response import HTTPResponse
 from bot import settings, trackers
 from bot.channels.requests import error, json_body
 from bot.privacy import mask
+from bot.records.text import simplified
 
 logger = logging.getLogger(__name__)
 SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
@@ -47,8 +48,9 @@ async def converse(on_new_message: Callable[[UserMessage], Awaitable[Any]], mess
 
 
 def clean_text(text: str) -> str:
-    """Control characters removed, personal numbers masked."""
-    return mask(_CONTROL.sub("", text)).strip()
+    """Control characters removed, traditional characters made simplified (the model, the rules and
+    the records are written in simplified), personal numbers masked."""
+    return mask(simplified(_CONTROL.sub("", text))).strip()
 
 
 class ResidentRestInput(RestInput):

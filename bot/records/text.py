@@ -83,4 +83,12 @@ def bigrams(text: str) -> set[str]:
 
 def normalise(text: str) -> str:
     """NFKC folds full-width digits and letters (２０２８, ＡＩ) into the forms the records use."""
-    return unicodedata.normalize("NFKC", text or "").lower().strip()
+    return simplified(unicodedata.normalize("NFKC", text or "")).lower().strip()
+
+
+def simplified(text: str) -> str:
+    """Traditional characters as simplified (補辦身份證 -> 补办身份证): residents from Hong Kong,
+    Taiwan or abroad write them, and every record, rule and training example is in simplified."""
+    import zhconv
+
+    return zhconv.convert(text, "zh-cn") if text else text

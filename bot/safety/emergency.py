@@ -10,6 +10,7 @@ from typing import Optional
 import yaml
 
 from bot import settings
+from bot.records.text import simplified
 
 DEFAULT_RULES = settings.ROOT / "data" / "safety" / "emergency.yml"
 
@@ -68,8 +69,9 @@ def rules_for(path: str) -> Rules:
 
 
 def normalise(text: str) -> str:
-    # spaces and punctuation from speech recognition must not split a pattern
-    return re.sub(r"[\s，。！？,.!?、~…]+", "", text or "")
+    # spaces and punctuation from speech recognition must not split a pattern; the patterns are
+    # written in simplified characters, so a message in traditional ones is converted first
+    return re.sub(r"[\s，。！？,.!?、~…]+", "", simplified(text or ""))
 
 
 def detect(text: str, rules: Optional[Rules] = None) -> Optional[EmergencyRule]:
