@@ -57,6 +57,15 @@ def test_plain_cases():
         assert detect(ordinary, RULES) is None, ordinary
 
 
+def test_traditional_characters_are_read_like_simplified_ones():
+    from bot.channels.rest import clean_text
+
+    assert clean_text("補辦身份證要帶什麼") == "补办身份证要带什么"
+    assert detect("我弟弟掉進長江裡了", RULES).type == "drowning"
+    assert detect("廚房著火了", RULES).number == "119"
+    assert detect("消防證怎麼辦理", RULES) is None
+
+
 def test_a_broken_rules_file_is_refused_with_its_name(tmp_path):
     bad = tmp_path / "emergency.yml"
     bad.write_text("emergencies:\n  - type: fire\n    faq: emergency-119\n    number: '119'\n    reply: x\n    patterns: ['(unclosed']\n", encoding="utf-8")
