@@ -8,7 +8,6 @@ context, once the part is back.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
