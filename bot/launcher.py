@@ -24,7 +24,8 @@ def _rasa() -> str:
     return str(BIN / "rasa")
 
 
-def _ready(url: str) -> bool:
+def http_ok(url: str) -> bool:
+    """True when the URL answers 200 within 2 s (readiness of a server)."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status == 200
@@ -107,7 +108,7 @@ def run(startup_timeout: float) -> int:
             print(f"{name} stopped unexpectedly (exit {processes[name].returncode}); restarting it.", file=sys.stderr, flush=True)
             processes[name] = subprocess.Popen(commands[name], cwd=settings.ROOT, env=env)
         if not announced:
-            if all(_ready(url) for url in checks):
+            if all(http_ok(url) for url in checks):
                 announced = True
                 token_note = " (generated for this run; set HOTLINE_TOKEN to fix it)" if generated_token else ""
                 print(

@@ -21,14 +21,22 @@ TICKET = dict(id="HT20261126-ABC123", status="open", mode="live", reason="user_r
               created_at=NOW)
 
 
+def assert_current_and_complete(url: str) -> None:
+    """At the newest revision, and the models match the database (a model changed without a migration fails)."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert migrate.current(conn) == migrate.head()
+        assert migrate.differences(conn) == []
+    engine.dispose()
+
+
 def test_the_migrations_make_exactly_the_models_tables(empty_database_url):
     engine = make_engine(empty_database_url)
     assert migrate.upgrade(engine) == migrate.head()
     with engine.connect() as conn:
-        # a model changed without a migration would show up here
-        assert migrate.differences(conn) == []
         tables = set(inspect(conn).get_table_names())
     engine.dispose()
+    assert_current_and_complete(empty_database_url)
     assert {"services", "plan_items", "handoff_tickets", "hotline_calls", "feedback", "alembic_version"} <= tables
 
 
@@ -85,11 +93,7 @@ def test_servers_starting_together_migrate_once(empty_database_url, tmp_path):
     go.touch()
     results = [(p.wait(timeout=180), *p.communicate()) for p in runs]
     assert [code for code, _, _ in results] == [0] * 4, [err[-600:] for _, _, err in results]
-    engine = make_engine(empty_database_url)
-    with engine.connect() as conn:
-        assert migrate.current(conn) == migrate.head()
-        assert migrate.differences(conn) == []
-    engine.dispose()
+    assert_current_and_complete(empty_database_url)
 
 
 def test_a_database_built_before_migrations_is_adopted(tmp_path):
@@ -98,10 +102,8 @@ def test_a_database_built_before_migrations_is_adopted(tmp_path):
     with engine.begin() as conn:  # what `build` did before there were migrations
         Base.metadata.create_all(conn)
     build(engine, RECORDS_DIR)
-    with engine.connect() as conn:
-        assert migrate.current(conn) == migrate.head()
-        assert migrate.differences(conn) == []
     engine.dispose()
+    assert_current_and_complete(url)
 
 
 def test_the_command_line_migrates_and_names_the_revision(tmp_path):

@@ -15,12 +15,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bot.launcher import http_ok
 from tests.conftest import HOTLINE_TOKEN, MODEL, RASA_API_TOKEN, ROOT, Assistant, free_port
 
 pytestmark = [pytest.mark.servers, pytest.mark.postgres]
@@ -43,14 +42,6 @@ def _wait(check, what: str, timeout: float = 120) -> None:
             return
         time.sleep(0.3)
     raise AssertionError(f"{what} not ready after {timeout:.0f} s")
-
-
-def _http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 class PrivatePostgres:
@@ -122,7 +113,7 @@ class ActionServers:
         for port in self.ports:
             self.start(port)
         for port in self.ports:
-            _wait(lambda: _http_ok(f"http://127.0.0.1:{port}/health"), f"action server {port}")
+            _wait(lambda: http_ok(f"http://127.0.0.1:{port}/health"), f"action server {port}")
 
     def kill(self, port: int) -> None:
         process = self.processes.pop(port)
@@ -188,36 +179,23 @@ def test_action_servers_stopped_then_started_again(layout):
     assert apologises(status, replies), replies
     actions.start_all()
     # back means reachable through nginx again, which skips a server for 2 s after it refused
-    _wait(lambda: _http_ok(assistant.env["ACTION_ENDPOINT_URL"].replace("/webhook", "/health")), "actions via nginx", 30)
+    _wait(lambda: http_ok(assistant.env["ACTION_ENDPOINT_URL"].replace("/webhook", "/health")), "actions via nginx", 30)
     assert assistant.say(sender, "在哪里办")[0]["text"].startswith("居民身份证补领的办理地点"), "context kept"
 
 
-def test_database_stopped_then_started_again(layout):
-    assistant, pg, _, _ = layout
-    sender = "fault-database"
+@pytest.mark.parametrize("part", ["database", "redis"])
+def test_a_stopped_part_then_started_again(layout, part):
+    assistant, pg, red, _ = layout
+    server = pg if part == "database" else red
+    sender = f"fault-{part}"
     assert "居民身份证补领" in assistant.say(sender, "补办身份证要多少钱")[0]["text"]
-    pg.stop()
+    server.stop()
     try:
         status, replies = assistant.post("/webhooks/rest/webhook", {"sender": sender, "message": "那要带什么材料"})
         assert apologises(status, replies), replies
-        status, call = assistant.call({"call_id": "fault-db-call", "event": "message", "text": "补办身份证要带什么"})
+        status, call = assistant.call({"call_id": f"fault-{part}-call", "event": "message", "text": "补办身份证要带什么"})
         assert status == 200 and "12345" in call["replies"][0]["text"], call
     finally:
-        pg.start()
+        server.start()
     # the first message after the restart is answered, with the conversation's context
-    assert assistant.say(sender, "那要带什么材料")[0]["text"].startswith("办理居民身份证补领需要带")
-
-
-def test_redis_stopped_then_started_again(layout):
-    assistant, _, red, _ = layout
-    sender = "fault-redis"
-    assert "居民身份证补领" in assistant.say(sender, "补办身份证要多少钱")[0]["text"]
-    red.stop()
-    try:
-        status, replies = assistant.post("/webhooks/rest/webhook", {"sender": sender, "message": "那要带什么材料"})
-        assert apologises(status, replies), replies
-        status, call = assistant.call({"call_id": "fault-redis-call", "event": "message", "text": "补办身份证要带什么"})
-        assert status == 200 and "12345" in call["replies"][0]["text"], call
-    finally:
-        red.start()
     assert assistant.say(sender, "那要带什么材料")[0]["text"].startswith("办理居民身份证补领需要带")

@@ -28,6 +28,10 @@ def apology(hotline: str) -> str:
     return f"抱歉，系统暂时无法回答您的问题，请稍后再试，或直接拨打{hotline}市民服务热线。"
 
 
+def _apology_reply(message: UserMessage) -> list[dict[str, Any]]:
+    return [{"recipient_id": message.sender_id, "text": apology(settings.get("HOTLINE_NUMBER"))}]
+
+
 async def converse(on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage,
                    collector: CollectingOutputChannel) -> list[dict[str, Any]]:
     """The bot's replies; a short apology with the hotline when any part behind Rasa fails or stays silent."""
@@ -36,14 +40,14 @@ async def converse(on_new_message: Callable[[UserMessage], Awaitable[Any]], mess
         await on_new_message(message)
     except Exception:  # a tracker store, lock store or action server fault must not reach the resident
         logger.exception("handling a message of %s failed", message.sender_id)
-        return [{"recipient_id": message.sender_id, "text": apology(settings.get("HOTLINE_NUMBER"))}]
+        return _apology_reply(message)
     if trackers.store_was_unavailable():
         # Rasa answered from an empty stand-in conversation: that answer has lost the context
         logger.error("conversation store unavailable for %s; apologised instead", message.sender_id)
-        return [{"recipient_id": message.sender_id, "text": apology(settings.get("HOTLINE_NUMBER"))}]
+        return _apology_reply(message)
     if not collector.messages:
         logger.warning("no reply for %s (is the action server up?)", message.sender_id)
-        return [{"recipient_id": message.sender_id, "text": apology(settings.get("HOTLINE_NUMBER"))}]
+        return _apology_reply(message)
     return collector.messages
 
 
