@@ -15,7 +15,7 @@ from bot import settings
 
 ROOT = settings.ROOT
 TRAINING_DATA = ["data/nlu", "data/rules", "data/stories", "build/nlu"]
-INPUTS = ["config.yml", "domain", *TRAINING_DATA, "build/jieba"]
+INPUTS = ["config.yml", "domain", *TRAINING_DATA, "build/jieba", "data/safety"]
 
 
 def inputs_digest() -> str:

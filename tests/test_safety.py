@@ -7,10 +7,14 @@ import pytest
 import yaml
 
 from bot.records.loader import load_records
+from bot.safety.classifier import EXAMPLES_DIR, EmergencyClassifier, ExamplesInvalid, Reading, load_examples
+from bot.safety.detector import VETO_MAX_CHARS, EmergencyDetector
 from bot.safety.emergency import DEFAULT_RULES, RulesInvalid, detect, load_rules
 from tests.conftest import RECORDS_DIR, ROOT
 
 RULES = load_rules(DEFAULT_RULES)
+TYPES = [rule.type for rule in RULES.emergencies]
+LISTS = sorted(p.name for p in (ROOT / "tests").glob("safety_messages*.yml"))
 FAQ = {f["id"]: f for f in load_records(RECORDS_DIR)["faq"]}
 
 
@@ -30,22 +34,41 @@ def test_every_number_given_comes_from_a_cited_record():
             assert rule.reply.index(rule.number) < 12, "the number comes in the first short sentence"
 
 
-# tests/safety_messages_holdout.yml is not asserted here: it measures how the rules generalise
-# (scripts/evaluate_safety.py --list safety_messages_holdout.yml prints the figures).
-@pytest.mark.parametrize("listing", ["safety_messages.yml"])
-def test_no_emergency_is_missed_and_at_most_one_false_alarm(listing):
-    path = ROOT / "tests" / listing
-    if not path.exists():
-        pytest.fail(f"{listing} is missing")
+@pytest.fixture(scope="module")
+def detector():
+    """The detector as the pipeline trains it (config.yml's C, threshold and veto), on the same examples."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from bot.nlp.emergency import training_examples
+
+    config = next(c for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+                  if c["name"].endswith("EmergencyDetector"))
+    data = load_data(str(ROOT / "data" / "nlu")).merge(load_data(str(ROOT / "build" / "nlu")))
+    classifier = EmergencyClassifier(float(config["C"])).fit(training_examples(data, EXAMPLES_DIR, RULES))
+    return EmergencyDetector(RULES, classifier, float(config["threshold"]), float(config["veto"]))
+
+
+# Each list was written by someone who saw neither the detector nor the other lists; after its one
+# blind measurement (README "Emergency detection, measured") it guards against regressions.
+@pytest.mark.parametrize("listing", LISTS)
+def test_no_emergency_is_missed_and_at_most_one_false_alarm(listing, detector):
     data = messages(listing)
     assert len(data["emergencies"]) >= 40 and len(data["non_emergencies"]) >= 40
-    missed = [e["text"] for e in data["emergencies"] if detect(e["text"], RULES) is None]
-    wrong = [(e["text"], e["type"], r.type) for e in data["emergencies"]
-             if (r := detect(e["text"], RULES)) is not None and r.type != e["type"]]
-    alarms = [o["text"] for o in data["non_emergencies"] if detect(o["text"], RULES) is not None]
+    kinds = [(e, detector.kind(e["text"])) for e in data["emergencies"]]
+    missed = [e["text"] for e, kind in kinds if kind is None]
+    wrong = [(e["text"], e["type"], kind) for e, kind in kinds if kind is not None and kind != e["type"]]
+    alarms = [o["text"] for o in data["non_emergencies"] if detector.kind(o["text"]) is not None]
     assert not missed, missed
     assert len(alarms) <= 1, alarms
     assert not wrong, wrong
+
+
+def test_the_examples_and_the_test_lists_share_no_message():
+    examples = {text for text, _ in load_examples(sorted(EXAMPLES_DIR.glob("*.yml")), TYPES)}
+    for listing in LISTS:
+        data = messages(listing)
+        shared = examples & {m["text"] for m in data["emergencies"] + data["non_emergencies"]}
+        assert not shared, (listing, shared)
 
 
 def test_plain_cases():
@@ -73,4 +96,76 @@ def test_a_broken_rules_file_is_refused_with_its_name(tmp_path):
         load_rules(bad)
     bad.write_text("emergencies:\n  - type: fire\n", encoding="utf-8")
     with pytest.raises(RulesInvalid, match="missing"):
+        load_rules(bad)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("万一家里着火了怎么办", None),
+    ("着火的话往哪里跑", None),
+    ("电动车电池要是充电的时候起火了用什么灭比较好", None),  # the supposition sits inside the match
+    ("煤气味好重，万一爆炸怎么办", "gas"),  # the danger is named outside the supposition
+    ("我闻到煤气味万一爆炸怎么办", "gas"),
+    ("如果有人在门外撬锁，我该先报警还是先躲起来？声音现在还在响", "crime"),  # said to be happening
+    ("过马路的时候一个老人被公交车撞倒了", "traffic"),  # a time clause, not a question
+    ("如果我不想活了，也没人在乎", "self_harm"),  # self-harm is never supposed away
+])
+def test_a_danger_named_only_in_a_supposition_is_a_question(text, kind):
+    found = detect(text, RULES)
+    assert (found.type if found else None) == kind
+
+
+class FixedReading:
+    """The classifier's part of the decision, held fixed so that the combination itself is tested."""
+
+    def __init__(self, kind, probability):
+        self.reading = Reading(kind, probability)
+
+    def read(self, texts):
+        return [self.reading for _ in texts]
+
+
+def test_the_classifier_finds_what_no_rule_names_unless_unsure_excluded_or_supposed():
+    def kind(text, reading_kind, probability):
+        return EmergencyDetector(RULES, FixedReading(reading_kind, probability), 0.8, 0.2).kind(text)
+
+    assert kind("小区游泳池里有个人脸朝下浮着不动", "drowning", 0.95) == "drowning"
+    assert kind("小区游泳池里有个人脸朝下浮着不动", "drowning", 0.7) is None  # not sure enough
+    assert kind("消防证怎么办理", "fire", 0.99) is None  # an exclusion
+    assert kind("万一在隧道里出了事故，应该待在车里还是下车", "traffic", 0.99) is None  # a supposition
+    assert kind("手腕上划了好多道 血止不住", "self_harm", 0.9) == "self_harm"  # over the medical rule
+
+
+def test_the_classifier_sets_aside_a_rule_only_in_short_messages_and_never_for_self_harm():
+    def kind(text, probability):
+        return EmergencyDetector(RULES, FixedReading("fire", probability), 0.8, 0.2).kind(text)
+
+    question = "高层住户遇到火灾，是往楼上跑还是往楼下跑比较好"
+    assert detect(question, RULES).type == "fire"
+    assert kind(question, 0.1) is None
+    assert kind(question, 0.3) == "fire"
+    long_message = "您好，" + "我想反映一下小区里的情况，" * (VETO_MAX_CHARS // 12) + "楼下着火了"
+    assert kind(long_message, 0.1) == "fire"
+    assert kind("我不想活了", 0.01) == "self_harm"
+
+
+def test_broken_examples_are_refused_with_file_entry_and_field(tmp_path):
+    bad = tmp_path / "examples.yml"
+    bad.write_text("emergencies:\n  - text: 着火了\n    type: fire\n  - text: 有人落水\n    type: flood\n",
+                   encoding="utf-8")
+    with pytest.raises(ExamplesInvalid, match="examples.yml: emergencies #2: type must be one of .*'flood'"):
+        load_examples([bad], TYPES)
+    bad.write_text("non_emergencies:\n  - text: ''\n", encoding="utf-8")
+    with pytest.raises(ExamplesInvalid, match="examples.yml: non_emergencies #1: missing text"):
+        load_examples([bad], TYPES)
+    bad.write_text("emergencies: [\n", encoding="utf-8")
+    with pytest.raises(ExamplesInvalid, match="cannot read"):
+        load_examples([bad], TYPES)
+    with pytest.raises(ExamplesInvalid, match="ordinary messages"):
+        EmergencyClassifier().fit([("着火了", "fire")])
+
+
+def test_a_broken_supposition_pattern_is_refused_with_its_key(tmp_path):
+    bad = tmp_path / "emergency.yml"
+    bad.write_text("emergencies: []\nconditions:\n  before: ['(如果']\n", encoding="utf-8")
+    with pytest.raises(RulesInvalid, match="emergency.yml: conditions.before: bad pattern"):
         load_rules(bad)

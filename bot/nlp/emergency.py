@@ -1,14 +1,17 @@
-"""NLU component: the emergency rules (data/safety/emergency.yml) decide before the model does.
+"""NLU component: emergencies decided before any other understanding (bot/safety/detector.py).
 
-Runs last in the pipeline, after the intent classifier and the fallback classifier: a rule match
-makes the message an `emergency` with its type, whatever the model thought; the model's own
-`emergency_<type>` intents count only when confident and no exclusion says the message is ordinary.
-Either way the dialogue sees one intent, `emergency`, and the type as the `emergency_type` entity.
+Runs last in the pipeline, after the intent classifier and the fallback classifier, and trains the
+detector's classifier on data/safety/examples and the NLU examples. Whatever the intent model
+thought, the dialogue then sees one intent, `emergency`, with the type as the `emergency_type`
+entity; the intent model's own `emergency_<type>` guesses never decide.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
 from typing import Any, Dict, List, Optional, Text
 
+import skops.io as sio
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -16,26 +19,71 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.safety.emergency import DEFAULT_RULES, detect, likely_type, normalise, rules_for
+from bot import settings
+from bot.safety.classifier import ORDINARY, EmergencyClassifier, example_files, load_examples
+from bot.safety.detector import EmergencyDetector as Detector
+from bot.safety.emergency import DEFAULT_RULES, rules_for
 
+logger = logging.getLogger(__name__)
 EMERGENCY = "emergency"
+# TfidfVectorizer keeps its idf weights as a sparse matrix: the one type skops does not trust by default
+TRUSTED = {"scipy.sparse._csr.csr_matrix"}
+MODEL_FILE = "emergency_classifier.skops"
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class EmergencyDetector(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"rules": str(DEFAULT_RULES), "model_threshold": 0.8}
+        return {"rules": str(DEFAULT_RULES), "examples": "data/safety/examples", "threshold": 0.8, "veto": 0.2,
+                "C": 40.0}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 classifier: Optional[EmergencyClassifier] = None) -> None:
         self.config = config
         self.rules = rules_for(str(config["rules"]))  # a broken rules file stops the server at start
+        self._model_storage = model_storage
+        self._resource = resource
+        self.classifier = classifier
+        self.detector = Detector(self.rules, classifier, float(config["threshold"]), float(config["veto"]))
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "EmergencyDetector":
-        return cls(config)
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        # the examples are read from their own folder, so a change there must retrain the component
+        digest = hashlib.sha256()
+        for path in example_files(settings.ROOT / config["examples"]):
+            digest.update(path.name.encode() + path.read_bytes())
+        return digest.hexdigest()
+
+    def train(self, training_data: TrainingData) -> Resource:
+        self.classifier = EmergencyClassifier(float(self.config["C"])).fit(
+            training_examples(training_data, settings.ROOT / self.config["examples"], self.rules))
+        with self._model_storage.write_to(self._resource) as directory:
+            sio.dump(self.classifier.pipeline, directory / MODEL_FILE)
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "EmergencyDetector":
+        try:
+            with model_storage.read_from(resource) as directory:
+                path = directory / MODEL_FILE
+                untrusted = set(sio.get_untrusted_types(file=path))
+                if not untrusted <= TRUSTED:
+                    raise ValueError(f"untrusted types in {path.name}: {sorted(untrusted - TRUSTED)}")
+                classifier = EmergencyClassifier.from_pipeline(sio.load(path, trusted=sorted(untrusted)))
+        except (ValueError, OSError) as exc:
+            # a model trained before the classifier existed still answers emergencies from the rules
+            logger.warning("The emergency classifier could not be loaded (%s): only the rules decide.", exc)
+            classifier = None
+        return cls(config, model_storage, resource, classifier)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -46,18 +94,15 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
         text = message.get(TEXT) or ""
         intent = message.get(INTENT) or {}
         ranking = message.get(INTENT_RANKING_KEY) or []
-        rule = detect(text, self.rules)
-        model_kind = self._model_kind(text, intent)
-        if rule is None and model_kind is None:
+        kind = self.detector.kind(text)
+        if kind is None:
             if _is_emergency(intent.get("name")):
-                # the model alone is not sure enough: fall back to its next guess
+                # the intent model's emergency guess never decides: its next guess stands
                 others = [r for r in ranking if not _is_emergency(r.get("name"))]
                 if others:
                     message.set(INTENT, dict(others[0]), add_to_output=True)
                     message.set(INTENT_RANKING_KEY, others, add_to_output=True)
             return
-        # a confident self-harm reading wins: a caring reply and a person cost little if wrong
-        kind = "self_harm" if model_kind == "self_harm" else (rule.type if rule else model_kind)
         message.set(INTENT, {"name": EMERGENCY, "confidence": 1.0}, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [{"name": EMERGENCY, "confidence": 1.0}]
                     + [r for r in ranking if not _is_emergency(r.get("name"))], add_to_output=True)
@@ -66,17 +111,16 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
                          "extractor": "EmergencyDetector"})
         message.set(ENTITIES, entities, add_to_output=True)
 
-    def _model_kind(self, text: str, intent: Dict[Text, Any]) -> Optional[str]:
-        """The emergency type the trained model is sure of, unless an exclusion calls the message ordinary."""
-        name = intent.get("name") or ""
-        if not _is_emergency(name) or intent.get("confidence", 0.0) < self.config["model_threshold"]:
-            return None
-        if self.rules.exclusion is not None and self.rules.exclusion.search(normalise(text)):
-            return None
-        if name.startswith(EMERGENCY + "_"):
-            return name[len(EMERGENCY) + 1:]
-        hinted = likely_type(text, self.rules)
-        return hinted.type if hinted else "unknown"
+
+def training_examples(training_data: TrainingData, examples_dir, rules) -> list[tuple[str, str]]:
+    """The classifier's examples: the files in examples_dir, and every NLU example, labelled by its
+    `emergency_<type>` intent or as ordinary."""
+    examples = load_examples(example_files(examples_dir), [rule.type for rule in rules.emergencies])
+    for message in training_data.intent_examples:
+        intent = message.get(INTENT) or ""
+        kind = intent[len(EMERGENCY) + 1:] if intent.startswith(EMERGENCY + "_") else ORDINARY
+        examples.append((message.get(TEXT), kind))
+    return examples
 
 
 def _is_emergency(name: Optional[str]) -> bool:

@@ -26,9 +26,19 @@ class EmergencyRule:
 
 
 @dataclass(frozen=True)
+class Conditions:
+    """Words that make a clause a supposition: `before` the danger (万一…) or `after` it (…的话),
+    unless the message says the danger is `present`."""
+    before: Optional[re.Pattern] = None
+    after: Optional[re.Pattern] = None
+    present: Optional[re.Pattern] = None  # "现在还在响": whatever the wording, it is happening
+
+
+@dataclass(frozen=True)
 class Rules:
     emergencies: tuple[EmergencyRule, ...]
-    exclusion: Optional[re.Pattern]
+    exclusions: dict[str, re.Pattern]  # by emergency type
+    conditions: Conditions = Conditions()
 
 
 class RulesInvalid(ValueError):
@@ -46,21 +56,33 @@ def load_rules(path: Path | str = DEFAULT_RULES) -> Rules:
         missing = {"type", "faq", "number", "reply", "patterns"} - set(item or {})
         if missing:
             raise RulesInvalid(f"{path.name}: emergency #{index}: missing {', '.join(sorted(missing))}")
-        try:
-            pattern = re.compile("|".join(f"(?:{p})" for p in item["patterns"]))
-        except re.error as exc:
-            raise RulesInvalid(f"{path.name}: emergency #{index} ({item['type']}): bad pattern: {exc}") from exc
-        try:
-            hints = re.compile(item["hints"]) if item.get("hints") else None
-        except re.error as exc:
-            raise RulesInvalid(f"{path.name}: emergency #{index} ({item['type']}): bad hints: {exc}") from exc
+        where = f"emergency #{index} ({item['type']})"
+        pattern = _alternatives(path, where, item["patterns"])
+        hints = _alternatives(path, f"{where} hints", [item["hints"]] if item.get("hints") else None)
         rules.append(EmergencyRule(item["type"], item["faq"], str(item["number"]), item["reply"], pattern, hints))
+    exclusions = _exclusions(path, data, [rule.type for rule in rules])
+    conditions = data.get("conditions") or {}
+    before = _alternatives(path, "conditions.before", conditions.get("before"))
+    after = _alternatives(path, "conditions.after", conditions.get("after"))
+    present = _alternatives(path, "conditions.present", conditions.get("present"))
+    return Rules(tuple(rules), exclusions, Conditions(before, after, present))
+
+
+def _exclusions(path: Path, data: dict, types: list[str]) -> dict[str, re.Pattern]:
+    """Per type: `exclusions` for every type but self-harm, `self_harm_exclusions` for self-harm."""
+    general = _alternatives(path, "exclusions", data.get("exclusions"))
+    self_harm = _alternatives(path, "self_harm_exclusions", data.get("self_harm_exclusions"))
+    by_type = {kind: (self_harm if kind == "self_harm" else general) for kind in types}
+    return {kind: pattern for kind, pattern in by_type.items() if pattern is not None}
+
+
+def _alternatives(path: Path, key: str, patterns: Optional[list]) -> Optional[re.Pattern]:
+    if not patterns:
+        return None
     try:
-        exclusions = data.get("exclusions") or []
-        exclusion = re.compile("|".join(f"(?:{p})" for p in exclusions)) if exclusions else None
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
     except re.error as exc:
-        raise RulesInvalid(f"{path.name}: exclusions: bad pattern: {exc}") from exc
-    return Rules(tuple(rules), exclusion)
+        raise RulesInvalid(f"{path.name}: {key}: bad pattern: {exc}") from exc
 
 
 @lru_cache(maxsize=4)
@@ -68,39 +90,86 @@ def rules_for(path: str) -> Rules:
     return load_rules(path)
 
 
+_CLAUSE_BREAK = re.compile(r"[，。！？,.!?；;：:\n]+")
+_FILLER = re.compile(r"[\s、~…]+")
+
+
+def clauses(text: str) -> list[str]:
+    """The message's clauses, each without spaces or punctuation, in simplified characters."""
+    # the patterns are written in simplified characters, so a message in traditional ones is
+    # converted first; spaces from speech recognition must not split a pattern
+    return [c for c in (_FILLER.sub("", part) for part in _CLAUSE_BREAK.split(simplified(text or ""))) if c]
+
+
 def normalise(text: str) -> str:
-    # spaces and punctuation from speech recognition must not split a pattern; the patterns are
-    # written in simplified characters, so a message in traditional ones is converted first
-    return re.sub(r"[\s，。！？,.!?、~…]+", "", simplified(text or ""))
+    return "".join(clauses(text))
+
+
+def _supposed(clause: str, start: int, end: int, conditions: Conditions) -> bool:
+    """Whether the danger found at clause[start:end] is only supposed (万一着火了…, 着火的话…)."""
+    # a marker inside the match counts as before it: "电池要是充电的时候起火" matches from 电池
+    before = conditions.before and next((m for m in conditions.before.finditer(clause) if m.start() < end), None)
+    after = conditions.after and next((m for m in conditions.after.finditer(clause, start)), None)
+    return bool(before or after)
+
+
+def _present(flat: str, conditions: Conditions) -> bool:
+    return conditions.present is not None and conditions.present.search(flat) is not None
 
 
 def detect(text: str, rules: Optional[Rules] = None) -> Optional[EmergencyRule]:
-    """The emergency a message reports, or None (also when an exclusion says it is ordinary)."""
+    """The emergency a message reports, or None (also when an exclusion says it is ordinary).
+
+    A danger named only inside a supposition ("万一家里着火了怎么办") is a question about what to
+    do, not a report; one named outside it ("煤气味好重，万一爆炸怎么办") still counts.
+    """
     rules = rules or rules_for(str(DEFAULT_RULES))
-    flat = normalise(text)
+    parts = clauses(text)
+    flat = "".join(parts)
     if not flat:
         return None
+    starts = [sum(len(p) for p in parts[:i]) for i in range(len(parts))]
+    present = _present(flat, rules.conditions)
+
+    def reported(match: re.Match) -> bool:
+        if present:
+            return True
+        index = max(i for i, start in enumerate(starts) if start <= match.start())
+        offset = starts[index]
+        return not _supposed(parts[index], match.start() - offset, match.end() - offset, rules.conditions)
+
     for rule in rules.emergencies:
-        if rule.pattern.search(flat):
-            # self-harm is never explained away by an exclusion: a false alarm there costs little
-            if rule.type != "self_harm" and rules.exclusion is not None and rules.exclusion.search(flat):
-                return None
-            return rule
+        # self-harm is never explained away by a supposition ("如果我死了…" is no hypothetical
+        # question) and has its own, narrow exclusions: a caring reply and a person cost little
+        if rule.type == "self_harm":
+            if rule.pattern.search(flat):
+                return None if excluded(text, rule.type, rules) else rule
+            continue
+        if any(reported(m) for m in rule.pattern.finditer(flat)):
+            return None if excluded(text, rule.type, rules) else rule
     return None
+
+
+def excluded(text: str, kind: str, rules: Optional[Rules] = None) -> bool:
+    """Whether an exclusion says a message that names this kind of danger is ordinary."""
+    rules = rules or rules_for(str(DEFAULT_RULES))
+    pattern = rules.exclusions.get(kind)
+    return pattern is not None and pattern.search(normalise(text)) is not None
+
+
+def only_supposed(text: str, rules: Optional[Rules] = None) -> bool:
+    """Whether the danger a message names comes first in a supposition: for the classifier's emergencies.
+
+    The first clause that names a danger sets the frame ("万一在隧道里出了事故，应该待在车里还是下车").
+    """
+    rules = rules or rules_for(str(DEFAULT_RULES))
+    if _present(normalise(text), rules.conditions):
+        return False
+    hints = [r.hints for r in rules.emergencies if r.hints is not None]
+    first = next((c for c in clauses(text) if any(h.search(c) for h in hints)), None)
+    return first is not None and _supposed(first, 0, len(first), rules.conditions)  # a marker anywhere in it
 
 
 def rule_for_type(kind: str, rules: Optional[Rules] = None) -> Optional[EmergencyRule]:
     rules = rules or rules_for(str(DEFAULT_RULES))
     return next((r for r in rules.emergencies if r.type == kind), None)
-
-
-def likely_type(text: str, rules: Optional[Rules] = None) -> Optional[EmergencyRule]:
-    """For an emergency the model found: the type whose hint words occur most (None if none do)."""
-    rules = rules or rules_for(str(DEFAULT_RULES))
-    flat = normalise(text)
-    best, best_count = None, 0
-    for rule in rules.emergencies:
-        count = len(rule.hints.findall(flat)) if rule.hints is not None else 0
-        if count > best_count:
-            best, best_count = rule, count
-    return best

@@ -1,0 +1,48 @@
+"""Emergencies decided from two opinions: the city's rules and the trained classifier.
+
+The rules decide first: a match outside a supposition names the type ("着火了" → fire). Where no rule
+matches, the classifier may still find an emergency when it is sure (`threshold`) and neither an
+exclusion nor a supposition says the message is ordinary. Where a rule matches words that the
+classifier finds almost certainly ordinary (below `veto`: "高层住户遇到火灾是往楼上跑还是往楼下跑"),
+the rule is set aside, except for self-harm and for long messages, whose reading is diluted.
+A confident self-harm reading wins over a rule's other type: a caring reply and a person cost little.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from bot.safety.classifier import EmergencyClassifier, Reading
+from bot.safety.emergency import Rules, detect, excluded, normalise, only_supposed
+
+SELF_HARM = "self_harm"
+# beyond this many characters the classifier's reading of a whole message no longer vetoes a rule:
+# one sentence about a fire inside a long message must still be heard
+VETO_MAX_CHARS = 120
+
+
+@dataclass(frozen=True)
+class EmergencyDetector:
+    rules: Rules
+    classifier: Optional[EmergencyClassifier] = None
+    threshold: float = 0.8
+    veto: float = 0.2
+
+    def kind(self, text: str) -> Optional[str]:
+        """The emergency type a message reports, or None."""
+        rule = detect(text, self.rules)
+        reading = self.classifier.read([text])[0] if self.classifier is not None and normalise(text) else None
+        if (rule is not None and reading is not None and rule.type != SELF_HARM
+                and reading.probability < self.veto and len(normalise(text)) <= VETO_MAX_CHARS):
+            rule = None
+        found = self._classifier_kind(text, reading)
+        if found == SELF_HARM:
+            return found
+        return rule.type if rule is not None else found
+
+    def _classifier_kind(self, text: str, reading: Optional[Reading]) -> Optional[str]:
+        if reading is None or reading.probability < self.threshold or excluded(text, reading.kind, self.rules):
+            return None
+        if reading.kind != SELF_HARM and only_supposed(text, self.rules):
+            return None
+        return reading.kind
