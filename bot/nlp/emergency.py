@@ -24,7 +24,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import settings
 from bot.safety.classifier import ORDINARY, EmergencyClassifier, example_files, load_examples
 from bot.safety.detector import EmergencyDetector as Detector
-from bot.safety.emergency import DEFAULT_RULES, rules_for
+from bot.safety.emergency import DEFAULT_RULES, rules_for, without_figures
 
 logger = logging.getLogger(__name__)
 EMERGENCY = "emergency"
@@ -120,7 +120,9 @@ def training_examples(training_data: TrainingData, examples_dir, rules) -> list[
         intent = message.get(INTENT) or ""
         kind = intent[len(EMERGENCY) + 1:] if intent.startswith(EMERGENCY + "_") else ORDINARY
         examples.append((message.get(TEXT), kind))
-    return examples
+    # read as the detector reads a message
+    plain = [(without_figures(text, rules), kind) for text, kind in examples]
+    return [(text, kind) for text, kind in plain if text]
 
 
 def _is_emergency(name: Optional[str]) -> bool:

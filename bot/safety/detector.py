@@ -5,7 +5,7 @@ matches, the classifier may still find an emergency when it is sure (`threshold`
 exclusion nor a supposition says the message is ordinary. Where a rule matches words that the
 classifier finds almost certainly ordinary (below `veto`: "高层住户遇到火灾是往楼上跑还是往楼下跑"),
 the rule is set aside, except for self-harm and for long messages, whose reading is diluted.
-A confident self-harm reading wins over a rule's other type: a caring reply and a person cost little.
+A confident self-harm reading wins over a medical rule: a caring reply and a person cost little.
 """
 from __future__ import annotations
 
@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from typing import Optional
 
 from bot.safety.classifier import EmergencyClassifier, Reading
-from bot.safety.emergency import Rules, detect, excluded, normalise, only_supposed
+from bot.safety.emergency import Rules, detect, excluded, normalise, only_supposed, without_figures
 
 SELF_HARM = "self_harm"
 # beyond this many characters the classifier's reading of a whole message no longer vetoes a rule:
 # one sentence about a fire inside a long message must still be heard
 VETO_MAX_CHARS = 120
+# a wound or "救命" may be self-inflicted; charcoal smoke or a crash read as self-harm is more often
+# the classifier confusing the two, and the rule's number is then the right one
+YIELDS_TO_SELF_HARM = {"medical", "unspecified"}
 
 
 @dataclass(frozen=True)
@@ -31,14 +34,15 @@ class EmergencyDetector:
     def kind(self, text: str) -> Optional[str]:
         """The emergency type a message reports, or None."""
         rule = detect(text, self.rules)
-        reading = self.classifier.read([text])[0] if self.classifier is not None and normalise(text) else None
+        plain = without_figures(text, self.rules)
+        reading = self.classifier.read([plain])[0] if self.classifier is not None and plain else None
         if (rule is not None and reading is not None and rule.type != SELF_HARM
                 and reading.probability < self.veto and len(normalise(text)) <= VETO_MAX_CHARS):
             rule = None
         found = self._classifier_kind(text, reading)
-        if found == SELF_HARM:
+        if rule is None or (found == SELF_HARM and rule.type in YIELDS_TO_SELF_HARM):
             return found
-        return rule.type if rule is not None else found
+        return rule.type
 
     def _classifier_kind(self, text: str, reading: Optional[Reading]) -> Optional[str]:
         if reading is None or reading.probability < self.threshold or excluded(text, reading.kind, self.rules):

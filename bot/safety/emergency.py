@@ -39,6 +39,7 @@ class Rules:
     emergencies: tuple[EmergencyRule, ...]
     exclusions: dict[str, re.Pattern]  # by emergency type
     conditions: Conditions = Conditions()
+    figures: Optional[re.Pattern] = None  # figures of speech, read as if they were not there
 
 
 class RulesInvalid(ValueError):
@@ -65,7 +66,8 @@ def load_rules(path: Path | str = DEFAULT_RULES) -> Rules:
     before = _alternatives(path, "conditions.before", conditions.get("before"))
     after = _alternatives(path, "conditions.after", conditions.get("after"))
     present = _alternatives(path, "conditions.present", conditions.get("present"))
-    return Rules(tuple(rules), exclusions, Conditions(before, after, present))
+    figures = _alternatives(path, "figures", data.get("figures"))
+    return Rules(tuple(rules), exclusions, Conditions(before, after, present), figures)
 
 
 def _exclusions(path: Path, data: dict, types: list[str]) -> dict[str, re.Pattern]:
@@ -94,15 +96,24 @@ _CLAUSE_BREAK = re.compile(r"[，。！？,.!?；;：:\n]+")
 _FILLER = re.compile(r"[\s、~…]+")
 
 
-def clauses(text: str) -> list[str]:
-    """The message's clauses, each without spaces or punctuation, in simplified characters."""
+def clauses(text: str, figures: Optional[re.Pattern] = None) -> list[str]:
+    """The message's clauses, each without spaces or punctuation, in simplified characters; a figure
+    of speech ("急死人了", "辣到冒烟") ends a clause and is left out."""
     # the patterns are written in simplified characters, so a message in traditional ones is
     # converted first; spaces from speech recognition must not split a pattern
-    return [c for c in (_FILLER.sub("", part) for part in _CLAUSE_BREAK.split(simplified(text or ""))) if c]
+    parts = (_FILLER.sub("", part) for part in _CLAUSE_BREAK.split(simplified(text or "")))
+    if figures is not None:
+        parts = (piece for part in parts for piece in figures.sub("\n", part).split("\n"))
+    return [c for c in parts if c]
 
 
-def normalise(text: str) -> str:
-    return "".join(clauses(text))
+def normalise(text: str, figures: Optional[re.Pattern] = None) -> str:
+    return "".join(clauses(text, figures))
+
+
+def without_figures(text: str, rules: Rules) -> str:
+    """The message as the classifier reads it: clauses kept apart, figures of speech left out."""
+    return "，".join(clauses(text, rules.figures))
 
 
 def _supposed(clause: str, start: int, end: int, conditions: Conditions) -> bool:
@@ -124,7 +135,7 @@ def detect(text: str, rules: Optional[Rules] = None) -> Optional[EmergencyRule]:
     do, not a report; one named outside it ("煤气味好重，万一爆炸怎么办") still counts.
     """
     rules = rules or rules_for(str(DEFAULT_RULES))
-    parts = clauses(text)
+    parts = clauses(text, rules.figures)
     flat = "".join(parts)
     if not flat:
         return None
@@ -154,7 +165,7 @@ def excluded(text: str, kind: str, rules: Optional[Rules] = None) -> bool:
     """Whether an exclusion says a message that names this kind of danger is ordinary."""
     rules = rules or rules_for(str(DEFAULT_RULES))
     pattern = rules.exclusions.get(kind)
-    return pattern is not None and pattern.search(normalise(text)) is not None
+    return pattern is not None and pattern.search(normalise(text, rules.figures)) is not None
 
 
 def only_supposed(text: str, rules: Optional[Rules] = None) -> bool:
@@ -163,10 +174,10 @@ def only_supposed(text: str, rules: Optional[Rules] = None) -> bool:
     The first clause that names a danger sets the frame ("万一在隧道里出了事故，应该待在车里还是下车").
     """
     rules = rules or rules_for(str(DEFAULT_RULES))
-    if _present(normalise(text), rules.conditions):
+    if _present(normalise(text, rules.figures), rules.conditions):
         return False
     hints = [r.hints for r in rules.emergencies if r.hints is not None]
-    first = next((c for c in clauses(text) if any(h.search(c) for h in hints)), None)
+    first = next((c for c in clauses(text, rules.figures) if any(h.search(c) for h in hints)), None)
     return first is not None and _supposed(first, 0, len(first), rules.conditions)  # a marker anywhere in it
 
 
