@@ -5,7 +5,7 @@ matches, the classifier may still find an emergency when it is sure (`threshold`
 exclusion nor a supposition says the message is ordinary. Where a rule matches words that the
 classifier finds almost certainly ordinary (below `veto`: "高层住户遇到火灾是往楼上跑还是往楼下跑"),
 the rule is set aside, except for self-harm and for long messages, whose reading is diluted.
-A confident self-harm reading wins over a medical rule: a caring reply and a person cost little.
+A confident self-harm reading wins over a medical rule when the message has self-harm words.
 """
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ SELF_HARM = "self_harm"
 # beyond this many characters the classifier's reading of a whole message no longer vetoes a rule:
 # one sentence about a fire inside a long message must still be heard
 VETO_MAX_CHARS = 120
-# a wound or "救命" may be self-inflicted; charcoal smoke or a crash read as self-harm is more often
-# the classifier confusing the two, and the rule's number is then the right one
+# a wound or "救命" may be self-inflicted (when the message has self-harm words: 割, 划, 药…); charcoal
+# smoke or a crash read as self-harm is more often the classifier confusing the two, and the rule's
+# number is then the right one
 YIELDS_TO_SELF_HARM = {"medical", "unspecified"}
 
 
@@ -40,9 +41,13 @@ class EmergencyDetector:
                 and reading.probability < self.veto and len(normalise(text)) <= VETO_MAX_CHARS):
             rule = None
         found = self._classifier_kind(text, reading)
-        if rule is None or (found == SELF_HARM and rule.type in YIELDS_TO_SELF_HARM):
+        if rule is None or (found == SELF_HARM and rule.type in YIELDS_TO_SELF_HARM and self._self_harm_words(text)):
             return found
         return rule.type
+
+    def _self_harm_words(self, text: str) -> bool:
+        rule = next((r for r in self.rules.emergencies if r.type == SELF_HARM), None)
+        return rule is not None and rule.hints is not None and rule.hints.search(normalise(text)) is not None
 
     def _classifier_kind(self, text: str, reading: Optional[Reading]) -> Optional[str]:
         if reading is None or reading.probability < self.threshold or excluded(text, reading.kind, self.rules):
