@@ -1,4 +1,4 @@
-"""Print how the emergency rules classify tests/safety_messages.yml (misses, false alarms, wrong types).
+"""Print how the emergency detector classifies test lists (misses, false alarms, wrong types).
 
 Usage: .venv/bin/python scripts/evaluate_safety.py [--model models/jiangcheng.tar.gz] [--list FILE ...]
 With --model the whole NLU pipeline (rules plus the trained model) is measured instead of the rules alone.

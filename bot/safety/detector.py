@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from bot.safety.classifier import EmergencyClassifier, Reading
-from bot.safety.emergency import Rules, detect, excluded, normalise, only_supposed, without_figures
+from bot.safety.emergency import Rules, detect, excluded, normalise, only_supposed, rule_for_type, without_figures
 
 SELF_HARM = "self_harm"
 # beyond this many characters the classifier's reading of a whole message no longer vetoes a rule:
@@ -46,7 +46,7 @@ class EmergencyDetector:
         return rule.type
 
     def _self_harm_words(self, text: str) -> bool:
-        rule = next((r for r in self.rules.emergencies if r.type == SELF_HARM), None)
+        rule = rule_for_type(SELF_HARM, self.rules)
         return rule is not None and rule.hints is not None and rule.hints.search(normalise(text)) is not None
 
     def _classifier_kind(self, text: str, reading: Optional[Reading]) -> Optional[str]:
