@@ -35,7 +35,7 @@ def main() -> int:
     types = [rule.type for rule in rules.emergencies]
     files = sorted(EXAMPLES_DIR.glob("*.yml"))
     nlu = training_examples(load_data(str(ROOT / "data" / "nlu")).merge(load_data(str(ROOT / "build" / "nlu"))),
-                            ROOT / "no-examples-here", rules)
+                            [], rules)
     print(f"{'C':>5} {'threshold':>9} {'veto':>5}  missed  other type  false alarms  (of emergencies / look-alikes)")
     for c in args.c:
         totals = {}

@@ -44,7 +44,7 @@ def detector():
     config = next(c for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
                   if c["name"].endswith("EmergencyDetector"))
     data = load_data(str(ROOT / "data" / "nlu")).merge(load_data(str(ROOT / "build" / "nlu")))
-    classifier = EmergencyClassifier(float(config["C"])).fit(training_examples(data, EXAMPLES_DIR, RULES))
+    classifier = EmergencyClassifier(float(config["C"])).fit(training_examples(data, sorted(EXAMPLES_DIR.glob("*.yml")), RULES))
     return EmergencyDetector(RULES, classifier, float(config["threshold"]), float(config["veto"]))
 
 

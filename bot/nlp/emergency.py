@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any, Dict, List, Optional, Text
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 import skops.io as sio
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,7 +26,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import settings
 from bot.safety.classifier import ORDINARY, EmergencyClassifier, example_files, load_examples
 from bot.safety.detector import EmergencyDetector as Detector
-from bot.safety.emergency import DEFAULT_RULES, rules_for, without_figures
+from bot.safety.emergency import DEFAULT_RULES, Rules, rules_for, without_figures
 
 logger = logging.getLogger(__name__)
 EMERGENCY = "emergency"
@@ -46,7 +48,6 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
         self.rules = rules_for(str(config["rules"]))  # a broken rules file stops the server at start
         self._model_storage = model_storage
         self._resource = resource
-        self.classifier = classifier
         self.detector = Detector(self.rules, classifier, float(config["threshold"]), float(config["veto"]))
 
     @classmethod
@@ -63,10 +64,12 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
         return digest.hexdigest()
 
     def train(self, training_data: TrainingData) -> Resource:
-        self.classifier = EmergencyClassifier(float(self.config["C"])).fit(
-            training_examples(training_data, settings.ROOT / self.config["examples"], self.rules))
+        examples = example_files(settings.ROOT / self.config["examples"])
+        classifier = EmergencyClassifier(float(self.config["C"])).fit(
+            training_examples(training_data, examples, self.rules))
+        self.detector = replace(self.detector, classifier=classifier)
         with self._model_storage.write_to(self._resource) as directory:
-            sio.dump(self.classifier.pipeline, directory / MODEL_FILE)
+            sio.dump(classifier.pipeline, directory / MODEL_FILE)
         return self._resource
 
     @classmethod
@@ -112,10 +115,10 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
         message.set(ENTITIES, entities, add_to_output=True)
 
 
-def training_examples(training_data: TrainingData, examples_dir, rules) -> list[tuple[str, str]]:
-    """The classifier's examples: the files in examples_dir, and every NLU example, labelled by its
+def training_examples(training_data: TrainingData, example_paths: Sequence[Path], rules: Rules) -> list[tuple[str, str]]:
+    """The classifier's examples: those in example_paths, and every NLU example, labelled by its
     `emergency_<type>` intent or as ordinary."""
-    examples = load_examples(example_files(examples_dir), [rule.type for rule in rules.emergencies])
+    examples = load_examples(example_paths, [rule.type for rule in rules.emergencies])
     for message in training_data.intent_examples:
         intent = message.get(INTENT) or ""
         kind = intent[len(EMERGENCY) + 1:] if intent.startswith(EMERGENCY + "_") else ORDINARY

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Optional
 
@@ -96,15 +98,17 @@ _CLAUSE_BREAK = re.compile(r"[，。！？,.!?；;：:\n]+")
 _FILLER = re.compile(r"[\s、~…]+")
 
 
-def clauses(text: str, figures: Optional[re.Pattern] = None) -> list[str]:
+@lru_cache(maxsize=256)
+def clauses(text: str, figures: Optional[re.Pattern] = None) -> tuple[str, ...]:
     """The message's clauses, each without spaces or punctuation, in simplified characters; a figure
     of speech ("急死人了", "辣到冒烟") ends a clause and is left out."""
+    # cached: the detector, its exclusions, suppositions and classifier all read the same message
     # the patterns are written in simplified characters, so a message in traditional ones is
     # converted first; spaces from speech recognition must not split a pattern
     parts = (_FILLER.sub("", part) for part in _CLAUSE_BREAK.split(simplified(text or "")))
     if figures is not None:
         parts = (piece for part in parts for piece in figures.sub("\n", part).split("\n"))
-    return [c for c in parts if c]
+    return tuple(c for c in parts if c)
 
 
 def normalise(text: str, figures: Optional[re.Pattern] = None) -> str:
@@ -139,13 +143,13 @@ def detect(text: str, rules: Optional[Rules] = None) -> Optional[EmergencyRule]:
     flat = "".join(parts)
     if not flat:
         return None
-    starts = [sum(len(p) for p in parts[:i]) for i in range(len(parts))]
+    starts = [0, *accumulate(len(p) for p in parts)][:-1]
     present = _present(flat, rules.conditions)
 
     def reported(match: re.Match) -> bool:
         if present:
             return True
-        index = max(i for i, start in enumerate(starts) if start <= match.start())
+        index = bisect_right(starts, match.start()) - 1
         offset = starts[index]
         return not _supposed(parts[index], match.start() - offset, match.end() - offset, rules.conditions)
 
