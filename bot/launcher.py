@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Callable
 
 from bot import settings
 
@@ -24,16 +25,18 @@ def _rasa() -> str:
     return str(BIN / "rasa")
 
 
-def http_ok(url: str) -> bool:
-    """True when the URL answers 200 within 2 s (readiness of a server)."""
+def http_ok(url: str, timeout: float = 2.0) -> bool:
+    """True when the URL answers 200 within the timeout (readiness and liveness of a server)."""
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status == 200
     except OSError:
         return False
 
 
-def _stop(processes: list[subprocess.Popen], grace: float = 15.0) -> None:
+def _stop(processes: list[subprocess.Popen], grace: float) -> None:
+    """SIGTERM to each, then SIGKILL to any still running after `grace` seconds (a hung server
+    ignores SIGTERM; a stopped one cannot act on it)."""
     for p in processes:
         if p.poll() is None:
             p.send_signal(signal.SIGTERM)
@@ -46,6 +49,26 @@ def _stop(processes: list[subprocess.Popen], grace: float = 15.0) -> None:
             p.wait()
 
 
+class Server:
+    """One process the launcher keeps running, and how it is probed."""
+
+    def __init__(self, name: str, command: list[str], probe: str, watched: bool, env: dict[str, str]):
+        self.name, self.command, self.probe, self.watched, self.env = name, command, probe, watched, env
+        self.process: subprocess.Popen | None = None
+        self.misses = 0
+        self.ready = False
+        self.started = 0.0
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, cwd=settings.ROOT, env=self.env)
+        self.misses, self.ready, self.started = 0, False, time.monotonic()
+
+    def restart(self, reason: str, grace: float) -> None:
+        print(f"{self.name} {reason}; restarting it.", file=sys.stderr, flush=True)
+        _stop([self.process], grace)
+        self.start()
+
+
 def run(startup_timeout: float) -> int:
     env = settings.environment()
     generated_token = not env["HOTLINE_TOKEN"]
@@ -55,6 +78,9 @@ def run(startup_timeout: float) -> int:
     if not env["RASA_API_TOKEN"]:
         # Rasa's HTTP API (tracker, /model/parse) is only ever enabled behind a token
         env["RASA_API_TOKEN"] = secrets.token_urlsafe(24)
+    if not env["ACTION_SECRET"]:
+        # the action server lets in only callers with the secret; Rasa sends it (endpoints.yml)
+        env["ACTION_SECRET"] = secrets.token_urlsafe(24)
     model = Path(env["RASA_MODEL"])
     if not model.exists():
         print(f"No trained model at {model}: run `make run` (it trains when needed).", file=sys.stderr)
@@ -65,27 +91,32 @@ def run(startup_timeout: float) -> int:
     rasa_ports = _items(env["RASA_PORTS"]) or [rasa_port]
     action_ports = _items(env["ACTION_PORTS"]) or [env["ACTION_PORT"]]
     parts = set(_items(env["LAUNCH"]))
-    commands: dict[str, list[str]] = {}
-    checks: list[str] = []
+    servers: list[Server] = []
     if "actions" in parts:
         for port in action_ports:
-            commands[f"action server {port}"] = [_rasa(), "run", "actions", "--actions", "actions", "--port", port]
-            checks.append(f"http://127.0.0.1:{port}/health")
+            servers.append(Server(f"action server {port}", [sys.executable, "-m", "bot.action_server", "--port", port],
+                                  f"http://127.0.0.1:{port}/health", True, env))
     if "rasa" in parts:
         for port in rasa_ports:
-            commands[f"rasa server {port}"] = [
+            servers.append(Server(f"rasa server {port}", [
                 _rasa(), "run", "--model", str(model), "--port", port, "--endpoints", env["RASA_ENDPOINTS"],
-                "--credentials", "credentials.yml", "--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
-            checks.append(f"http://127.0.0.1:{port}/")
+                "--credentials", "credentials.yml", "--enable-api", "--auth-token", env["RASA_API_TOKEN"]],
+                f"http://127.0.0.1:{port}/", True, env))
     front_port = env["NGINX_PORT"] or rasa_ports[0]
+    checks: list[str] = [s.probe for s in servers]
     if "nginx" in parts and (env["NGINX_PORT"] or env["NGINX_ACTION_PORT"]):
-        commands["nginx"] = nginx_command(env["NGINX_PORT"], rasa_ports, env["NGINX_ACTION_PORT"], action_ports)
+        # nginx's own probe goes through to a Rasa server: it is watched for dying, not for hanging
+        servers.append(Server("nginx", nginx_command(env["NGINX_PORT"], rasa_ports, env["NGINX_ACTION_PORT"], action_ports),
+                              "", False, env))
         checks += [f"http://127.0.0.1:{env['NGINX_PORT']}/"] if env["NGINX_PORT"] else []
         checks += [f"http://127.0.0.1:{env['NGINX_ACTION_PORT']}/health"] if env["NGINX_ACTION_PORT"] else []
-    if not commands:
+    if not servers:
         print(f"LAUNCH={env['LAUNCH']!r} names nothing to start (actions, rasa, nginx).", file=sys.stderr)
         return 2
-    processes = {name: subprocess.Popen(cmd, cwd=settings.ROOT, env=env) for name, cmd in commands.items()}
+    interval, probe_timeout = float(env["WATCHDOG_INTERVAL"]), float(env["WATCHDOG_TIMEOUT"])
+    failures, grace = int(env["WATCHDOG_FAILURES"]), float(env["STOP_GRACE"])
+    for server in servers:
+        server.start()
     stopping = False
 
     def on_signal(signum, _frame):
@@ -96,20 +127,24 @@ def run(startup_timeout: float) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     started = time.monotonic()
     announced = False
+    next_probe = 0.0
     code = 0
     while not stopping:
-        dead = [name for name, p in processes.items() if p.poll() is not None]
+        dead = [s for s in servers if s.process.poll() is not None]
         if dead and not announced:
-            print(f"{', '.join(dead)} stopped while starting; stopping the others.", file=sys.stderr)
+            print(f"{', '.join(s.name for s in dead)} stopped while starting; stopping the others.", file=sys.stderr)
             code = 1
             break
-        for name in dead:
+        for server in dead:
             # a server that dies while running is started again; the others keep serving meanwhile
-            print(f"{name} stopped unexpectedly (exit {processes[name].returncode}); restarting it.", file=sys.stderr, flush=True)
-            processes[name] = subprocess.Popen(commands[name], cwd=settings.ROOT, env=env)
+            print(f"{server.name} stopped unexpectedly (exit {server.process.returncode}); restarting it.",
+                  file=sys.stderr, flush=True)
+            server.start()
         if not announced:
             if all(http_ok(url) for url in checks):
                 announced = True
+                for server in servers:
+                    server.ready = True
                 token_note = " (generated for this run; set HOTLINE_TOKEN to fix it)" if generated_token else ""
                 print(
                     "\n江城助手已启动 (Jiangcheng Assistant is running)\n"
@@ -119,10 +154,10 @@ def run(startup_timeout: float) -> int:
                     f"  hotline:        POST http://127.0.0.1:{front_port}/webhooks/hotline/webhook\n"
                     f"                  Authorization: Bearer {env['HOTLINE_TOKEN']}{token_note}\n"
                     f"  Rasa HTTP API:  http://127.0.0.1:{front_port}/status?token=…  (RASA_API_TOKEN)\n"
-                    f"  action servers: ports {', '.join(action_ports)}; Rasa calls {env['ACTION_ENDPOINT_URL']}\n"
+                    f"  action servers: {env['ACTION_HOST']}, ports {', '.join(action_ports)}; Rasa calls {env['ACTION_ENDPOINT_URL']}\n"
                     f"  Rasa servers:   ports {', '.join(rasa_ports)} ({env['RASA_ENDPOINTS']})"
                     + (f", behind nginx on {front_port}" if env["NGINX_PORT"] else "") + "\n"
-                    f"  started here:   {', '.join(commands)}\n"
+                    f"  started here:   {', '.join(s.name for s in servers)}\n"
                     + "  stop:           Ctrl-C\n",
                     flush=True,
                 )
@@ -130,10 +165,37 @@ def run(startup_timeout: float) -> int:
                 print(f"Servers not ready after {startup_timeout:.0f} s; stopping.", file=sys.stderr)
                 code = 1
                 break
+        elif time.monotonic() >= next_probe:
+            next_probe = time.monotonic() + interval
+            watchdog(servers, probe_timeout, failures, grace, startup_timeout, lambda: stopping)
         time.sleep(0.5)
-    _stop(list(processes.values()))
+    _stop([s.process for s in servers], grace)
     print("江城助手已停止 (stopped).", flush=True)
     return code
+
+
+def watchdog(servers: list[Server], timeout: float, failures: int, grace: float, startup_timeout: float,
+             stopping: Callable[[], bool]) -> None:
+    """A real request through each server's event loop: a server that is alive but no longer answers
+    (a spinning or stopped event loop) is restarted like one that died."""
+    for server in servers:
+        if stopping():  # Ctrl-C during a round of probes: stop now, not after every probe has waited
+            return
+        if not server.watched or server.process.poll() is not None:
+            continue
+        if not server.ready:  # restarted: it has startup_timeout to load its model again
+            if http_ok(server.probe, timeout):
+                server.ready = True
+                print(f"{server.name} is answering again.", file=sys.stderr, flush=True)
+            elif time.monotonic() - server.started > startup_timeout:
+                server.restart(f"not ready {startup_timeout:.0f} s after a restart", grace)
+            continue
+        if http_ok(server.probe, timeout):
+            server.misses = 0
+            continue
+        server.misses += 1
+        if server.misses >= failures:
+            server.restart(f"did not answer {failures} probes in a row ({timeout:.0f} s each)", grace)
 
 
 def _items(value: str) -> list[str]:

@@ -85,7 +85,7 @@ def children(pid: int) -> dict[str, int]:
     for child, parent, args in (r for r in rows if len(r) == 3):
         if int(parent) != pid:
             continue
-        if "run actions" in args:
+        if "bot.action_server" in args:
             procs[f"action server {args.split('--port')[-1].split()[0]}"] = int(child)
         elif "run --model" in args:
             procs[f"rasa server {args.split('--port')[-1].split()[0]}"] = int(child)

@@ -120,6 +120,7 @@ def article_text() -> str:
 MODEL = ROOT / "models" / "jiangcheng.tar.gz"
 HOTLINE_TOKEN = "test-hotline-token-6f1c"
 RASA_API_TOKEN = "test-rasa-api-token-93ad"
+ACTION_SECRET = "test-action-secret-51be"
 
 
 def free_port() -> int:
@@ -197,7 +198,7 @@ def assistant(tmp_path_factory):
     env = dict(os.environ, DATABASE_URL=db_url, TRACKER_DB=str(folder / "tracker.db"),
                RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
                ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
-               HOTLINE_TOKEN=HOTLINE_TOKEN, RASA_API_TOKEN=RASA_API_TOKEN,
+               HOTLINE_TOKEN=HOTLINE_TOKEN, RASA_API_TOKEN=RASA_API_TOKEN, ACTION_SECRET=ACTION_SECRET,
                HANDOFF_HOURS="00:00-24:00", HANDOFF_WEEKDAYS="1-7")
     a = Assistant(env, folder / "launcher.log")
     a.start()

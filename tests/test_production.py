@@ -147,3 +147,21 @@ def test_nginx_spreads_turns_and_survives_a_killed_rasa_server(cluster):
     else:
         raise AssertionError("the killed Rasa server was not restarted")
     assert "需要带" in say(first, "nginx-1", "要带什么材料")[0]["text"]
+
+
+def test_malformed_framing_through_nginx_stops_nothing(cluster):
+    """The same malformed framings as tests/test_edge_live.py, sent to nginx in front of both Rasa servers."""
+    from scripts.fuzz_requests import raw_request
+    from tests.test_edge_live import FRAMINGS
+
+    a, ports, _, front = cluster
+    headers = {"Content-Type": "application/json"}
+    for name, (build, _) in FRAMINGS.items():
+        status, reply = raw_request("127.0.0.1", front, build("/webhooks/rest/webhook", headers), timeout=5)
+        assert status is not None and status < 500, (name, reply[:300])
+        started = time.monotonic()
+        assert "2000" in say(front, "nginx-framing", "到2028年武汉人工智能产业规模目标是多少")[0]["text"]
+        assert time.monotonic() - started < 1.0, name
+    # and straight to each Rasa server behind it: none of them was stopped by what got through
+    for port in ports:
+        assert "2000" in say(port, "nginx-framing-direct", "到2028年武汉人工智能产业规模目标是多少")[0]["text"]

@@ -1,6 +1,9 @@
 """Input channels: every one is built on REST, masks personal numbers and checks its input."""
 
-# Rasa imports this package (credentials.yml) in every Rasa server: the place to apply our fix to Rasa
-from bot import rasa_fixes
+# Rasa imports this package (credentials.yml) in every Rasa server: the place to apply our fixes
+# to Rasa and to Sanic's request framing before the server accepts its first connection
+from bot import rasa_fixes, settings
+from bot.http import framing
 
 rasa_fixes.apply()
+framing.apply(int(settings.get("RASA_MAX_REQUEST_BYTES")))

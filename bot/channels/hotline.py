@@ -24,6 +24,7 @@ from bot.tickets import calls, feedback, store
 
 logger = logging.getLogger(__name__)
 RATING_PROMPT = "请为本次服务评价：非常满意请按5，满意按4，一般按3，不满意按2，非常不满意按1。"
+TOO_LONG = "不好意思，您说的内容有点长，请简单说一下想办的事或想问的问题。"
 EVENTS = {"start", "message", "silence", "dtmf", "hangup"}
 CALL_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 YES = {"对", "是", "是的", "对的", "对啊", "嗯", "嗯嗯", "没错", "正确", "对头", "是滴", "对头对头", "好"}
@@ -74,7 +75,7 @@ class HotlineInput(InputChannel):
             call_id, event = data.get("call_id"), data.get("event")
             if not isinstance(call_id, str) or not CALL_ID.match(call_id):
                 return error(400, "缺少或无效的 call_id（1 到 64 个字母、数字或 _.:-）。")
-            if event not in EVENTS:
+            if not isinstance(event, str) or event not in EVENTS:
                 return error(400, f"event 必须是以下之一：{', '.join(sorted(EVENTS))}。")
             text = data.get("text")
             if text is not None and not isinstance(text, str):
@@ -86,6 +87,9 @@ class HotlineInput(InputChannel):
             digits = data.get("digits")
             if digits is not None and (not isinstance(digits, str) or not re.fullmatch(r"[0-9*#]{1,32}", digits)):
                 return error(400, "digits 必须是按键字符（0-9、*、#）。")
+            if text and len(text) > int(settings.get("MAX_MESSAGE_CHARS")):
+                # before any other work: a long text costs no more than a short one
+                return response.json(Call(call_id, on_new_message).say(TOO_LONG))
             try:
                 result = await Call(call_id, on_new_message).handle(event, text or "", confidence, digits or "")
             except Exception:  # call state unreadable (database down): still tell the caller something

@@ -1,12 +1,13 @@
 """Reading a JSON request defensively: a clear 4xx for anything malformed, never a 500."""
 from __future__ import annotations
 
-import json
 from typing import Any, Optional
 
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.http import json_input
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -23,9 +24,9 @@ def json_body(request: Request) -> tuple[Optional[dict[str, Any]], Optional[HTTP
     if len(body) > MAX_BODY_BYTES:
         return None, error(413, f"请求内容过大（上限 {MAX_BODY_BYTES // 1024} KB）。")
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None, error(400, "请求内容不是有效的 JSON。")
+        data = json_input.loads(body)
+    except json_input.BadJson as bad:
+        return None, error(400, str(bad))
     if not isinstance(data, dict):
         return None, error(400, "请求内容必须是一个 JSON 对象。")
     return data, None

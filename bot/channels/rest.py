@@ -77,13 +77,17 @@ class ResidentRestInput(RestInput):
             return None, None, error(400, "缺少 message 字段，或它不是文字。")
         return sender, message, None
 
+    def too_long(self, sender: str, message: str) -> Optional[list[dict[str, Any]]]:
+        """Checked on the raw text before any other work, so a long message costs no more than a short one."""
+        if len(message) > self.max_chars():
+            return [{"recipient_id": sender,
+                     "text": f"您的消息有点长（超过{self.max_chars()}字），请简要说一下想办的事或想问的问题。"}]
+        return None
+
     def polite_reply(self, sender: str, text: str) -> Optional[list[dict[str, Any]]]:
         """A reply without asking Rasa, for input that is not a question."""
         if not text:
             return [{"recipient_id": sender, "text": "您好像还没有输入内容。请问有什么可以帮您？"}]
-        if len(text) > self.max_chars():
-            return [{"recipient_id": sender,
-                     "text": f"您的消息有点长（超过{self.max_chars()}字），请简要说一下想办的事或想问的问题。"}]
         return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -97,6 +101,9 @@ class ResidentRestInput(RestInput):
             sender, message, problem = self.read_message(request)
             if problem:
                 return problem
+            canned = self.too_long(sender, message)
+            if canned is not None:
+                return response.json(canned)
             text = clean_text(message)
             canned = self.polite_reply(sender, text)
             if canned is not None:

@@ -21,7 +21,7 @@ def conversation_key(sender_id: str) -> str:
 
 
 def record(channel: str, kind: str, value: int, sender_id: str) -> None:
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise FeedbackInvalid(f"kind must be one of {', '.join(KINDS)}")
     low, high = KINDS[kind]
     if isinstance(value, bool):

@@ -1,0 +1,1 @@
+"""What every HTTP server of ours does before a request reaches a handler: framing and JSON checks."""

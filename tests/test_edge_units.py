@@ -1,0 +1,107 @@
+"""The edge's checks on their own: framing, JSON shapes, inflation, masking cost by size."""
+from __future__ import annotations
+
+import time
+import zlib
+
+import pytest
+
+from bot.action_server import call_problem, inflate
+from bot.http import json_input
+from bot.http.framing import Refusal, check_head
+from bot.privacy import mask
+
+
+def head(*headers: str) -> bytes:
+    return ("POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\n" + "\r\n".join(headers)).encode()
+
+
+@pytest.mark.parametrize("headers, status", [
+    (["Content-Length: -1"], 400),
+    (["Content-Length: abc"], 400),
+    (["Content-Length: +5"], 400),
+    (["Content-Length: 0x10"], 400),
+    (["Content-Length: 5", "Content-Length: 6"], 400),
+    (["Content-Length: 5", "Content-Length: 5"], 400),
+    (["Content-Length: 5, 5"], 400),
+    (["Content-Length: 5", "Transfer-Encoding: chunked"], 400),
+    (["Transfer-Encoding: Chunked"], 400),
+    (["Transfer-Encoding: gzip, chunked"], 400),
+    (["Transfer-Encoding: chunked", "Transfer-Encoding: chunked"], 400),
+    (["Content-Length : 5"], 400),
+    (["Content-Length: 2000000"], 413),
+])
+def test_invalid_or_ambiguous_framing_is_refused(headers, status):
+    with pytest.raises(Refusal) as refused:
+        check_head(head(*headers), max_body_bytes=1024 * 1024)
+    assert refused.value.status == status and "请求" in str(refused.value)
+
+
+@pytest.mark.parametrize("headers", [["Content-Length: 0"], ["Content-Length: 17"], ["content-length:17 "],
+                                     ["Transfer-Encoding: chunked"], ["Accept: */*"]])
+def test_valid_framing_passes(headers):
+    check_head(head(*headers), max_body_bytes=1024 * 1024)
+
+
+@pytest.mark.parametrize("body", [b"[" * 1001 + b"]" * 1001, b"[" * 50 + b"]" * 50, b'{"a":' * 40 + b"1" + b"}" * 40])
+def test_deep_nesting_is_refused_without_recursion(body):
+    with pytest.raises(json_input.BadJson, match="嵌套过深"):
+        json_input.loads(body)
+
+
+def test_nesting_within_the_limit_is_read():
+    assert json_input.loads(b"[" * 32 + b"]" * 32) is not None
+
+
+@pytest.mark.parametrize("body", [b'{"message": "\\ud800"}', b'{"\\udfff": 1}', b'["a\\udc00b"]'])
+def test_lone_surrogates_are_refused(body):
+    with pytest.raises(json_input.BadJson, match="编码"):
+        json_input.loads(body)
+
+
+@pytest.mark.parametrize("body, reason", [(b"\xff\xfe", "UTF-8"), (b"{", "JSON"), (b"1" * 5000, "JSON")])
+def test_undecodable_bodies_are_refused(body, reason):
+    with pytest.raises(json_input.BadJson, match=reason):
+        json_input.loads(body)
+
+
+def test_a_deflate_bomb_stops_at_the_limit():
+    bomb = zlib.compress(b" " * 50_000_000, 9)
+    with pytest.raises(OverflowError):
+        inflate(bomb, 1024 * 1024)
+    assert inflate(zlib.compress(b'{"a": 1}'), 1024) == b'{"a": 1}'
+    with pytest.raises(json_input.BadJson):
+        inflate(b"not deflate", 1024)
+
+
+@pytest.mark.parametrize("call", [
+    [], {"tracker": {}}, {"next_action": 1, "tracker": {}},
+    {"next_action": "action_handoff", "tracker": {"sender_id": "a", "slots": [], "latest_message": {}, "events": []}},
+    {"next_action": "action_handoff", "tracker": {"sender_id": "a", "slots": {}, "latest_message": {}, "events": [1]}},
+    {"next_action": "action_handoff", "domain": [], "tracker": {"sender_id": "a", "slots": {}, "latest_message": {}, "events": []}},
+])
+def test_malformed_action_calls_are_named(call):
+    assert call_problem(call)
+
+
+def test_a_well_formed_action_call_passes():
+    call = {"next_action": "action_handoff", "domain": {},
+            "tracker": {"sender_id": "a", "slots": {}, "latest_message": {}, "events": [{"event": "action"}], "active_loop": None}}
+    assert call_problem(call) is None
+
+
+def _seconds(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        mask(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize("adversarial", ["a" * 65000, "1" * 65000, "a@" * 32500, "a." * 32500, "1 " * 32500,
+                                         "1-" * 32500, "a@a." * 16250, "x@" + "a-" * 32499])
+def test_masking_cost_grows_with_size_not_faster(adversarial):
+    normal = ("我想问一下社保卡补办要带什么材料，在哪里办？" * 3000)[: len(adversarial)]
+    # the e-mail pattern took 5 s on 64 KB of "a" before; linear patterns stay near the normal text's cost
+    assert _seconds(adversarial) < 5 * _seconds(normal) + 0.01
