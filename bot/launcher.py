@@ -81,6 +81,10 @@ def run(startup_timeout: float) -> int:
     if not env["ACTION_SECRET"]:
         # the action server lets in only callers with the secret; Rasa sends it (endpoints.yml)
         env["ACTION_SECRET"] = secrets.token_urlsafe(24)
+    if not env["REST_CLIENT_TOKEN"]:
+        env["REST_CLIENT_TOKEN"] = secrets.token_urlsafe(24)
+    if not env["SESSION_KEY"]:
+        env["SESSION_KEY"] = session_key(settings.ROOT / "var" / "session.key")
     model = Path(env["RASA_MODEL"])
     if not model.exists():
         print(f"No trained model at {model}: run `make run` (it trains when needed).", file=sys.stderr)
@@ -150,7 +154,8 @@ def run(startup_timeout: float) -> int:
                     "\n江城助手已启动 (Jiangcheng Assistant is running)\n"
                     f"  web chat:       http://127.0.0.1:{front_port}/webhooks/web/\n"
                     f"  REST:           POST http://127.0.0.1:{front_port}/webhooks/rest/webhook\n"
-                    f"                  body {{\"sender\": \"me\", \"message\": \"到2028年武汉人工智能产业规模目标是多少\"}}\n"
+                    f"                  body {{\"sender\": \"\", \"message\": \"到2028年武汉人工智能产业规模目标是多少\"}}\n"
+                    f"                  (the reply's X-Jiangcheng-Sender header is the id to send next time)\n"
                     f"  hotline:        POST http://127.0.0.1:{front_port}/webhooks/hotline/webhook\n"
                     f"                  Authorization: Bearer {env['HOTLINE_TOKEN']}{token_note}\n"
                     f"  Rasa HTTP API:  http://127.0.0.1:{front_port}/status?token=…  (RASA_API_TOKEN)\n"
@@ -196,6 +201,24 @@ def watchdog(servers: list[Server], timeout: float, failures: int, grace: float,
         server.misses += 1
         if server.misses >= failures:
             server.restart(f"did not answer {failures} probes in a row ({timeout:.0f} s each)", grace)
+
+
+def session_key(path: Path) -> str:
+    """The key that signs conversation ids, kept on disk so that residents' ids outlive a restart."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made earlier, or just now by a launcher started beside this one
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(32))
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.1)
+    raise SystemExit(f"{path} is empty: delete it, or set SESSION_KEY")
 
 
 def _items(value: str) -> list[str]:

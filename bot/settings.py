@@ -49,6 +49,8 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "REDIS_PORT": ("6379", "production: Redis port"),
     "REDIS_DB": ("1", "production: Redis database number of the lock store"),
     "RASA_API_TOKEN": ("", "token of Rasa's HTTP API (empty: `make run` makes one and prints it)"),
+    "SESSION_KEY": ("", "key that signs the conversation ids the web and REST channels issue (empty: `make run` keeps one in var/session.key)"),
+    "REST_CLIENT_TOKEN": ("", "bearer token of trusted REST clients, which may choose their own sender ids (empty: `make run` makes one)"),
     "WEB_ALLOWED_ORIGINS": ("", "origins the web chat accepts, comma-separated (empty: the server's own address)"),
 }
 

@@ -102,7 +102,8 @@ async def resident(session, url, number, conversations, latencies, errors):
         for message in CONVERSATIONS[(number + c) % len(CONVERSATIONS)]:
             started = time.perf_counter()
             try:
-                async with session.post(url, json={"sender": sender, "message": message}) as response:
+                async with session.post(url, json={"sender": sender, "message": message},
+                                        headers={"Authorization": "Bearer bench-rest-client"}) as response:
                     body = await response.json(content_type=None)
                     ok = response.status == 200 and body and not any(APOLOGY in (m.get("text") or "") for m in body)
             except Exception:
@@ -205,7 +206,7 @@ def drop_databases(names: list[str]) -> None:
 def layout_env(name: str, work: Path) -> tuple[dict[str, str], str, list[str]]:
     """Environment of one layout, the URL residents talk to, and PostgreSQL databases to drop after."""
     env = settings.environment()
-    env.update(RASA_API_TOKEN="bench-token", HOTLINE_TOKEN="bench-hotline")
+    env.update(RASA_API_TOKEN="bench-token", HOTLINE_TOKEN="bench-hotline", REST_CLIENT_TOKEN="bench-rest-client")
     if name == "sqlite":
         rasa_port, action_port = free_port(), free_port()
         env.update(DATABASE_URL=f"sqlite:///{work / 'records.db'}", TRACKER_DB=str(work / "tracker.db"),

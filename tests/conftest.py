@@ -121,6 +121,8 @@ MODEL = ROOT / "models" / "jiangcheng.tar.gz"
 HOTLINE_TOKEN = "test-hotline-token-6f1c"
 RASA_API_TOKEN = "test-rasa-api-token-93ad"
 ACTION_SECRET = "test-action-secret-51be"
+REST_CLIENT_TOKEN = "test-rest-client-7d20"
+SENDER_HEADER = "X-Jiangcheng-Sender"
 
 
 def free_port() -> int:
@@ -133,6 +135,8 @@ class Assistant:
     def __init__(self, env: dict[str, str], log: Path):
         self.env, self.log = env, log
         self.process: subprocess.Popen | None = None
+        # the web chat issues its own conversation ids: a test's name for a sender -> the issued id
+        self.web_ids: dict[str, str] = {}
 
     def start(self, timeout: float = 300) -> None:
         offset = self.log.stat().st_size if self.log.exists() else 0
@@ -161,14 +165,26 @@ class Assistant:
         return f"http://127.0.0.1:{self.env['RASA_PORT']}"
 
     def post(self, path: str, body, headers=None, raw: bytes | None = None) -> tuple[int, object]:
-        """(status, decoded JSON body) for any status, so tests can check refusals too."""
+        """(status, decoded JSON body) for any status, so tests can check refusals too.
+
+        REST requests come as a trusted client (REST_CLIENT_TOKEN), which may name its senders;
+        on the web chat a sender's name is replaced by the id the server issued for it."""
+        extra = {}
+        if path.startswith("/webhooks/web/"):
+            # the web chat accepts only its own origin, as a browser on its page would send
+            extra["Origin"] = self.base
+        if path.startswith("/webhooks/rest/"):
+            extra["Authorization"] = f"Bearer {self.env.get('REST_CLIENT_TOKEN', '')}"
+        named = body.get("sender") if path == "/webhooks/web/webhook" and isinstance(body, dict) else None
+        if isinstance(named, str) and named in self.web_ids:
+            body = {**body, "sender": self.web_ids[named]}
         data = raw if raw is not None else json.dumps(body).encode()
-        # the web chat accepts only its own origin, as a browser on its page would send
-        origin = {"Origin": self.base} if path.startswith("/webhooks/web/") else {}
         request = urllib.request.Request(self.base + path, data=data, method="POST",
-                                         headers={"Content-Type": "application/json", **origin, **(headers or {})})
+                                         headers={"Content-Type": "application/json", **extra, **(headers or {})})
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
+                if isinstance(named, str) and response.headers.get(SENDER_HEADER):
+                    self.web_ids.setdefault(named, response.headers[SENDER_HEADER])
                 return response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as exc:
             payload = exc.read()
@@ -199,7 +215,7 @@ def assistant(tmp_path_factory):
                RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
                ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
                HOTLINE_TOKEN=HOTLINE_TOKEN, RASA_API_TOKEN=RASA_API_TOKEN, ACTION_SECRET=ACTION_SECRET,
-               HANDOFF_HOURS="00:00-24:00", HANDOFF_WEEKDAYS="1-7")
+               REST_CLIENT_TOKEN=REST_CLIENT_TOKEN, HANDOFF_HOURS="00:00-24:00", HANDOFF_WEEKDAYS="1-7")
     a = Assistant(env, folder / "launcher.log")
     a.start()
     yield a

@@ -62,7 +62,7 @@ def test_odd_input_never_breaks_the_assistant(assistant, message):
 def test_personal_numbers_never_reach_the_tracker_store(assistant):
     assistant.say("pii-1", f"我身份证号{ID_NUMBER}，手机{MOBILE}，补办身份证要带什么", channel="web")
     with sqlite3.connect(assistant.env["TRACKER_DB"]) as db:
-        stored = " ".join(row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = 'pii-1'"))
+        stored = " ".join(row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = ?", ('web:' + assistant.web_ids['pii-1'],)))
     assert stored and ID_NUMBER not in stored and MOBILE not in stored
     assert "138****5678" in stored
 

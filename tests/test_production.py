@@ -17,7 +17,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import HOTLINE_TOKEN, MODEL, PG_ADMIN_URL, RASA_API_TOKEN, ROOT, Assistant, free_port
+from tests.conftest import REST_CLIENT_TOKEN, HOTLINE_TOKEN, MODEL, PG_ADMIN_URL, RASA_API_TOKEN, ROOT, Assistant, free_port
 
 pytestmark = [pytest.mark.servers, pytest.mark.postgres]
 
@@ -51,7 +51,7 @@ def cluster(tmp_path_factory, postgres_database):
                ACTION_PORTS=",".join(map(str, action_ports)), NGINX_ACTION_PORT=str(action_front),
                ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_front}/webhook", PROD_TRACKER_DB=tracker_db,
                PG_LOGIN_DB=PG_ADMIN_URL.rsplit("/", 1)[1], REDIS_DB="7", NGINX_PORT=str(front),
-               HOTLINE_TOKEN=HOTLINE_TOKEN, RASA_API_TOKEN=RASA_API_TOKEN)
+               HOTLINE_TOKEN=HOTLINE_TOKEN, RASA_API_TOKEN=RASA_API_TOKEN, REST_CLIENT_TOKEN=REST_CLIENT_TOKEN)
     subprocess.run([sys.executable, "-m", "bot.records", "--database-url", postgres_database, "build"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     a = Assistant(env, folder / "cluster.log")
@@ -68,7 +68,7 @@ def cluster(tmp_path_factory, postgres_database):
 def say(port: int, sender: str, message: str) -> list[dict]:
     request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/rest/webhook", method="POST",
                                      data=json.dumps({"sender": sender, "message": message}).encode(),
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {REST_CLIENT_TOKEN}"})
     with urllib.request.urlopen(request, timeout=120) as response:
         return json.loads(response.read())
 
@@ -76,7 +76,7 @@ def say(port: int, sender: str, message: str) -> list[dict]:
 def tracker_events(tracker_db: str, sender: str) -> list[tuple[str, dict]]:
     engine = create_engine(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{tracker_db}", future=True)
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}).all()
+        rows = conn.execute(text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"), {"s": f"rest:{sender}"}).all()
     engine.dispose()
     return [(t, json.loads(d)) for t, d in rows]
 

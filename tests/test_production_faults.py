@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from bot.launcher import http_ok
-from tests.conftest import ACTION_SECRET, HOTLINE_TOKEN, MODEL, RASA_API_TOKEN, ROOT, Assistant, free_port
+from tests.conftest import REST_CLIENT_TOKEN, ACTION_SECRET, HOTLINE_TOKEN, MODEL, RASA_API_TOKEN, ROOT, Assistant, free_port
 
 pytestmark = [pytest.mark.servers, pytest.mark.postgres]
 
@@ -147,7 +147,7 @@ def layout(tmp_path_factory):
                NGINX_ACTION_PORT=str(action_front), ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_front}/webhook",
                PG_PORT=str(pg.port), PG_LOGIN_DB="postgres", PROD_TRACKER_DB="jiangcheng_tracker",
                REDIS_PORT=str(red.port), REDIS_DB="0", LAUNCH="rasa,nginx",
-               HOTLINE_TOKEN=HOTLINE_TOKEN, RASA_API_TOKEN=RASA_API_TOKEN, ACTION_SECRET=ACTION_SECRET)
+               HOTLINE_TOKEN=HOTLINE_TOKEN, RASA_API_TOKEN=RASA_API_TOKEN, ACTION_SECRET=ACTION_SECRET, REST_CLIENT_TOKEN=REST_CLIENT_TOKEN)
     built = subprocess.run([sys.executable, "-m", "bot.records", "build"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr[-2000:]
     actions = ActionServers(action_ports, env, folder / "actions.log")

@@ -37,12 +37,12 @@ def test_conversation_survives_a_restart_and_ctrl_c_stops_both_servers(assistant
         with socket.socket() as s:
             assert s.connect_ex(("127.0.0.1", int(port))) != 0, f"port {port} still served after Ctrl-C"
     with sqlite3.connect(assistant.env["TRACKER_DB"]) as db:
-        before = db.execute("SELECT count(*) FROM events WHERE sender_id = 'persist-1'").fetchone()[0]
+        before = db.execute("SELECT count(*) FROM events WHERE sender_id = 'rest:persist-1'").fetchone()[0]
     assert before > 0
     assistant.start()
     assistant.say("persist-1", "谢谢")
     with sqlite3.connect(assistant.env["TRACKER_DB"]) as db:
-        rows = db.execute("SELECT type_name, data FROM events WHERE sender_id = 'persist-1' ORDER BY id").fetchall()
+        rows = db.execute("SELECT type_name, data FROM events WHERE sender_id = 'rest:persist-1' ORDER BY id").fetchall()
     texts = [json.loads(d).get("text") for t, d in rows if t == "user"]
     assert texts[:1] == ["到2028年武汉人工智能产业规模目标是多少"] and texts[-1] == "谢谢"
 

@@ -17,7 +17,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings
-from bot.channels import speech
+from bot.channels import sessions, speech
 from bot.channels.requests import error, json_body
 from bot.channels.rest import apology, clean_text, converse
 from bot.tickets import calls, feedback, store
@@ -106,7 +106,7 @@ class Call:
 
     def __init__(self, call_id: str, on_new_message: Callable[[UserMessage], Awaitable[Any]]):
         self.call_id = call_id
-        self.sender = f"hotline-{call_id}"
+        self.sender = sessions.conversation_id("hotline", call_id)
         self.on_new_message = on_new_message
 
     async def ask(self, text: str, metadata: Optional[dict] = None) -> list[dict]:

@@ -4,6 +4,7 @@ Registered under the name `rest`, so it serves /webhooks/rest/webhook in place o
 """
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 from typing import Any, Awaitable, Callable, Optional, Text
@@ -15,6 +16,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings, trackers
+from bot.channels import sessions
 from bot.channels.requests import error, json_body
 from bot.privacy import mask
 from bot.records.text import simplified
@@ -71,11 +73,25 @@ class ResidentRestInput(RestInput):
         if problem:
             return None, None, problem
         sender, message = data.get("sender"), data.get("message")
-        if not isinstance(sender, str) or not SENDER.match(sender):
+        # "" asks the server for a new conversation id
+        if not isinstance(sender, str) or (sender and not SENDER.match(sender)):
             return None, None, error(400, "缺少或无效的 sender（1 到 128 个字母、数字或 _.:@-）。")
         if message is None or not isinstance(message, str):
             return None, None, error(400, "缺少 message 字段，或它不是文字。")
         return sender, message, None
+
+    def trusted_client(self, request: Request) -> bool:
+        """A client with REST_CLIENT_TOKEN (a city's own app back end) may choose its own sender ids."""
+        expected = settings.get("REST_CLIENT_TOKEN")
+        scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
+        return bool(expected) and scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), expected)
+
+    def resident(self, request: Request, sender: str) -> str:
+        """The sender id this message belongs to: the one sent if the server issued it (or the client
+        is trusted), else a new one; never another resident's conversation."""
+        if (sender and self.trusted_client(request)) or sessions.valid(sender):
+            return sender
+        return sessions.issue()
 
     def too_long(self, sender: str, message: str) -> Optional[list[dict[str, Any]]]:
         """Checked on the raw text before any other work, so a long message costs no more than a short one."""
@@ -101,16 +117,23 @@ class ResidentRestInput(RestInput):
             sender, message, problem = self.read_message(request)
             if problem:
                 return problem
+            sender = self.resident(request, sender)
+            headers = {sessions.SENDER_HEADER: sender}
             canned = self.too_long(sender, message)
             if canned is not None:
-                return response.json(canned)
+                return response.json(canned, headers=headers)
             text = clean_text(message)
             canned = self.polite_reply(sender, text)
             if canned is not None:
-                return response.json(canned)
+                return response.json(canned, headers=headers)
             collector = CollectingOutputChannel()
-            message = UserMessage(text, collector, sender, input_channel=self.name())
-            return response.json(await converse(on_new_message, message, collector))
+            conversation = sessions.conversation_id(self.name(), sender)
+            message = UserMessage(text, collector, conversation, input_channel=self.name())
+            replies = await converse(on_new_message, message, collector)
+            for reply in replies:
+                if reply.get("recipient_id") == conversation:
+                    reply["recipient_id"] = sender
+            return response.json(replies, headers=headers)
 
         self.extra_routes(bp)
         return bp

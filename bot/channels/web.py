@@ -33,6 +33,9 @@ class WebChatInput(ResidentRestInput):
     def name(cls) -> Text:
         return "web"
 
+    def trusted_client(self, request: Request) -> bool:
+        return False  # a page in a browser: every id comes from the server
+
     def refuse(self, request: Request) -> Optional[HTTPResponse]:
         # browsers send Origin with every POST; a page elsewhere must not use our chat
         origin = (request.headers.get("origin") or "").rstrip("/")

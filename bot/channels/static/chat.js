@@ -3,7 +3,9 @@
  *
  * Plain ES2017, no dependencies. Talks to the Rasa custom channel at
  * POST /webhooks/web/webhook with {"sender", "message"} and renders the
- * JSON array of bot messages it returns.
+ * JSON array of bot messages it returns. The sender id is issued by the
+ * server (X-Jiangcheng-Sender, signed so that nobody can guess or make one up);
+ * the page starts with "" and keeps what the server sends back.
  *
  * Security rule for this file: message content (user's or bot's) is only ever
  * put into the page with textContent. Never use innerHTML with it.
@@ -18,6 +20,7 @@
   const API_URL = '/webhooks/web/webhook';
 
   const KEY_SENDER = 'jc.sender';
+  const SENDER_HEADER = 'X-Jiangcheng-Sender';
   const FEEDBACK_URL = '/webhooks/web/feedback';
   const KEY_HISTORY = 'jc.history';
   const KEY_ELDER = 'jc.elder';
@@ -92,24 +95,19 @@
     },
   };
 
-  /** A random, unguessable id such as "web-3f9a…" (16 random bytes as hex). */
-  function newSenderId() {
-    const bytes = new Uint8Array(16);
-    if (window.crypto && window.crypto.getRandomValues) {
-      window.crypto.getRandomValues(bytes);
-    } else {
-      // Very old browsers only; the id just has to be unlikely to collide.
-      for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
-    }
-    return 'web-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  }
-
+  /** The id the server issued earlier, or "" to ask it for one. */
   function loadSenderId() {
     const saved = store.get(KEY_SENDER);
-    if (saved && saved.trim()) return saved;
-    const fresh = newSenderId();
-    store.set(KEY_SENDER, fresh);
-    return fresh;
+    return saved && saved.trim() ? saved.trim() : '';
+  }
+
+  /** Keeps the id the server answered with (a new one when ours was missing or not its own). */
+  function keepSenderId(response, gen) {
+    const issued = response.headers.get(SENDER_HEADER);
+    if (issued && gen === generation && issued !== senderId) {
+      senderId = issued;
+      store.set(KEY_SENDER, issued);
+    }
   }
 
   /** Reads the saved history, dropping anything malformed instead of failing. */
@@ -339,7 +337,7 @@
    *   {status: "rejected", error}   4xx: the server understood and said no
    *   {status: "unreachable"}       network error, timeout or 5xx: worth retrying
    */
-  async function postMessage(sender, message) {
+  async function postMessage(sender, message, gen) {
     const controller = typeof AbortController === 'function' ? new AbortController() : null;
     const timer = controller ? setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS) : null;
     if (controller) inFlight.add(controller);
@@ -351,6 +349,7 @@
         signal: controller ? controller.signal : undefined,
       });
       if (response.status >= 500) return { status: 'unreachable' };
+      keepSenderId(response, gen);
       const data = await readJson(response);
       if (response.status >= 400) {
         const error = data && typeof data.error === 'string' && data.error.trim();
@@ -377,7 +376,7 @@
    * Sends one message, retrying with backoff while the server is unreachable.
    * The resident's own message stays in the log the whole time.
    */
-  async function deliver(sender, message, gen) {
+  async function deliver(message, gen) {
     const token = {};
     pending.add(token);
     setTypingVisible(true);
@@ -387,7 +386,8 @@
         if (attempt > 0) await sleep(RETRY_DELAYS_MS[attempt - 1]);
         if (gen !== generation) return; // conversation was cleared meanwhile
 
-        const result = await postMessage(sender, message);
+        // the id is read when the message goes out: the reply to an earlier one may have brought it
+        const result = await postMessage(senderId, message, gen);
         if (gen !== generation) return;
 
         if (result.status === 'ok') {
@@ -418,9 +418,8 @@
   function sendMessage(payload, display) {
     if (!payload || !payload.trim()) return;
     addEntry({ role: 'user', text: display });
-    const sender = senderId;
     const gen = generation;
-    queue = queue.then(() => deliver(sender, payload, gen)).catch(() => { /* keep the queue alive */ });
+    queue = queue.then(() => deliver(payload, gen)).catch(() => { /* keep the queue alive */ });
   }
 
   // ---------------------------------------------------------------------------
@@ -528,8 +527,8 @@
 
     history = [];
     store.remove(KEY_HISTORY);
-    senderId = newSenderId();
-    store.set(KEY_SENDER, senderId);
+    senderId = '';
+    store.remove(KEY_SENDER);
 
     els.messages.textContent = '';
     showComposerError('');

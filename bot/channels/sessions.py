@@ -1,0 +1,45 @@
+"""Conversations that belong to their channel and their resident.
+
+Inside Rasa every conversation id carries its channel (`rest:…`, `web:…`, `hotline:…`), so no
+channel can address another channel's conversation whatever id a client sends. Within a public
+channel the id is issued by the server: a random part and its HMAC under SESSION_KEY, so an id
+can be neither guessed nor made up. A client that sends no valid id gets a new one, in the
+X-Jiangcheng-Sender response header, and keeps it for the next message.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from bot import settings
+
+SENDER_HEADER = "X-Jiangcheng-Sender"
+
+
+def _signature(raw: str) -> str:
+    key = settings.get("SESSION_KEY").encode()
+    digest = hmac.new(key, raw.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()
+
+
+def issue() -> str:
+    raw = secrets.token_urlsafe(18)
+    return f"{raw}.{_signature(raw)}"
+
+
+def valid(sender: str) -> bool:
+    raw, dot, signature = sender.rpartition(".")
+    if not dot or not raw or not settings.get("SESSION_KEY"):
+        return False
+    return hmac.compare_digest(signature, _signature(raw))
+
+
+def conversation_id(channel: str, sender: str) -> str:
+    return f"{channel}:{sender}"
+
+
+def public_id(channel: str, conversation: str) -> str:
+    prefix = f"{channel}:"
+    return conversation[len(prefix):] if conversation.startswith(prefix) else conversation
