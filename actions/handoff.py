@@ -62,7 +62,7 @@ def hand_off(dispatcher, tracker: Tracker, reason: str, lead: str = "") -> None:
     live = hours.on_duty(now, duty_hours, duty_days)
     intents = [i for i in reversed(list(user_intents(tracker)))]
     slots = {k: v for k, v in tracker.slots.items() if v not in (None, "", []) and k not in HIDDEN_SLOTS}
-    ticket = store.create(
+    ticket, already_open = store.open_or_add(
         mode="live" if live else "callback",
         reason=reason,
         channel=tracker.get_latest_input_channel() or "rest",
@@ -74,7 +74,12 @@ def hand_off(dispatcher, tracker: Tracker, reason: str, lead: str = "") -> None:
         conversation_started_at=conversation_start(tracker),
     )
     hotline = settings.get("HOTLINE_NUMBER")
-    if live:
+    if already_open and live:
+        message = f"{lead}您的转人工请求已在处理中，工单号：{ticket.id}，请稍候，不用重复提交。"
+    elif already_open:
+        message = (f"{lead}您已登记过回电工单{ticket.id}，刚才的情况已补充进去，工作人员上班后会尽快联系您。"
+                   f"急事请直接拨打{hotline}。")
+    elif live:
         message = f"{lead}正在为您转接人工客服，请稍候。工单号：{ticket.id}。"
     else:
         message = (f"{lead}现在不是人工客服的服务时间（{hours.describe(duty_hours, duty_days)}），"

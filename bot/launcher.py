@@ -85,6 +85,7 @@ def run(startup_timeout: float) -> int:
         env["REST_CLIENT_TOKEN"] = secrets.token_urlsafe(24)
     if not env["SESSION_KEY"]:
         env["SESSION_KEY"] = session_key(settings.ROOT / "var" / "session.key")
+    keep_tokens(env, TOKENS_FILE)
     model = Path(env["RASA_MODEL"])
     if not model.exists():
         print(f"No trained model at {model}: run `make run` (it trains when needed).", file=sys.stderr)
@@ -104,7 +105,8 @@ def run(startup_timeout: float) -> int:
         for port in rasa_ports:
             servers.append(Server(f"rasa server {port}", [
                 _rasa(), "run", "--model", str(model), "--port", port, "--endpoints", env["RASA_ENDPOINTS"],
-                "--credentials", "credentials.yml", "--enable-api", "--auth-token", env["RASA_API_TOKEN"]],
+                # the API token reaches Rasa from the environment (bot/api_access.py), never the command line
+                "--credentials", "credentials.yml", "--enable-api"],
                 f"http://127.0.0.1:{port}/", True, env))
     front_port = env["NGINX_PORT"] or rasa_ports[0]
     checks: list[str] = [s.probe for s in servers]
@@ -149,7 +151,7 @@ def run(startup_timeout: float) -> int:
                 announced = True
                 for server in servers:
                     server.ready = True
-                token_note = " (generated for this run; set HOTLINE_TOKEN to fix it)" if generated_token else ""
+                token_note = f" (made for this run: {TOKENS_FILE.relative_to(settings.ROOT)}; set HOTLINE_TOKEN to fix it)" if generated_token else ""
                 print(
                     "\n江城助手已启动 (Jiangcheng Assistant is running)\n"
                     f"  web chat:       http://127.0.0.1:{front_port}/webhooks/web/\n"
@@ -157,8 +159,9 @@ def run(startup_timeout: float) -> int:
                     f"                  body {{\"sender\": \"\", \"message\": \"到2028年武汉人工智能产业规模目标是多少\"}}\n"
                     f"                  (the reply's X-Jiangcheng-Sender header is the id to send next time)\n"
                     f"  hotline:        POST http://127.0.0.1:{front_port}/webhooks/hotline/webhook\n"
-                    f"                  Authorization: Bearer {env['HOTLINE_TOKEN']}{token_note}\n"
-                    f"  Rasa HTTP API:  http://127.0.0.1:{front_port}/status?token=…  (RASA_API_TOKEN)\n"
+                    f"                  Authorization: Bearer {abridged(env['HOTLINE_TOKEN'])}{token_note}\n"
+                    f"  Rasa HTTP API:  http://127.0.0.1:{front_port}/status, Authorization: Bearer {abridged(env['RASA_API_TOKEN'])}\n"
+                    f"  tokens:         {TOKENS_FILE.relative_to(settings.ROOT)} (RASA_API_TOKEN, HOTLINE_TOKEN, REST_CLIENT_TOKEN)\n"
                     f"  action servers: {env['ACTION_HOST']}, ports {', '.join(action_ports)}; Rasa calls {env['ACTION_ENDPOINT_URL']}\n"
                     f"  Rasa servers:   ports {', '.join(rasa_ports)} ({env['RASA_ENDPOINTS']})"
                     + (f", behind nginx on {front_port}" if env["NGINX_PORT"] else "") + "\n"
@@ -201,6 +204,23 @@ def watchdog(servers: list[Server], timeout: float, failures: int, grace: float,
         server.misses += 1
         if server.misses >= failures:
             server.restart(f"did not answer {failures} probes in a row ({timeout:.0f} s each)", grace)
+
+
+TOKENS_FILE = settings.ROOT / "var" / "tokens.env"
+TOKEN_NAMES = ("HOTLINE_TOKEN", "RASA_API_TOKEN", "REST_CLIENT_TOKEN")
+
+
+def abridged(token: str) -> str:
+    """Enough of a token to tell which one it is, never the whole of it."""
+    return f"{token[:4]}…" if len(token) > 8 else "…"
+
+
+def keep_tokens(env: dict[str, str], path: Path) -> None:
+    """This run's tokens, readable by the owner only, for the tools that need them (simulator, curl)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write("".join(f"{name}={env[name]}\n" for name in TOKEN_NAMES))
 
 
 def session_key(path: Path) -> str:
@@ -252,6 +272,8 @@ def nginx_command(rasa_front: str, rasa_ports: list[str], action_front: str = ""
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header Host $host;
+      # the client's address, for the per-address message limit (TRUSTED_PROXIES)
+      proxy_set_header X-Real-IP $remote_addr;
       proxy_read_timeout 120s;
       proxy_next_upstream error timeout http_502 http_503 non_idempotent;
     }}

@@ -21,7 +21,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "ACTION_ENDPOINT_URL": ("http://127.0.0.1:5055/webhook", "where the Rasa server calls actions"),
     "RASA_MODEL": (str(ROOT / "models" / "jiangcheng.tar.gz"), "trained model the Rasa server loads"),
     "HOTLINE_NUMBER": ("12345", "the city's service hotline named in answers"),
-    "HOTLINE_TOKEN": ("", "bearer token of the hotline endpoint (empty: `make run` makes one and prints it)"),
+    "HOTLINE_TOKEN": ("", "bearer token of the hotline endpoint (empty: `make run` makes one, in var/tokens.env)"),
     "HOTLINE_ASR_CONFIRM_BELOW": ("0.6", "ASR confidence under which the hotline asks the caller to confirm"),
     "HANDOFF_HOURS": ("09:00-18:00", "hours human agents are on duty (Wuhan time)"),
     "HANDOFF_WEEKDAYS": ("1-5", "days agents are on duty, 1 = Monday"),
@@ -48,9 +48,13 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "REDIS_HOST": ("127.0.0.1", "production: Redis host of the lock store"),
     "REDIS_PORT": ("6379", "production: Redis port"),
     "REDIS_DB": ("1", "production: Redis database number of the lock store"),
-    "RASA_API_TOKEN": ("", "token of Rasa's HTTP API (empty: `make run` makes one and prints it)"),
+    "RASA_API_TOKEN": ("", "token of Rasa's HTTP API (empty: `make run` makes one, in var/tokens.env)"),
+    "RASA_API_TOKEN_FILE": ("", "file holding the token of Rasa's HTTP API (read instead of RASA_API_TOKEN when set)"),
     "SESSION_KEY": ("", "key that signs the conversation ids the web and REST channels issue (empty: `make run` keeps one in var/session.key)"),
     "REST_CLIENT_TOKEN": ("", "bearer token of trusted REST clients, which may choose their own sender ids (empty: `make run` makes one)"),
+    "MESSAGES_PER_MINUTE_PER_CONVERSATION": ("30", "messages one conversation may send per minute (REST and web)"),
+    "MESSAGES_PER_MINUTE_PER_ADDRESS": ("120", "messages one client address may send per minute (REST and web), per Rasa server"),
+    "TRUSTED_PROXIES": ("127.0.0.1", "proxies whose X-Real-IP header names the client (our nginx sets it)"),
     "WEB_ALLOWED_ORIGINS": ("", "origins the web chat accepts, comma-separated (empty: the server's own address)"),
 }
 

@@ -206,7 +206,8 @@ def drop_databases(names: list[str]) -> None:
 def layout_env(name: str, work: Path) -> tuple[dict[str, str], str, list[str]]:
     """Environment of one layout, the URL residents talk to, and PostgreSQL databases to drop after."""
     env = settings.environment()
-    env.update(RASA_API_TOKEN="bench-token", HOTLINE_TOKEN="bench-hotline", REST_CLIENT_TOKEN="bench-rest-client")
+    env.update(RASA_API_TOKEN="bench-token", HOTLINE_TOKEN="bench-hotline", REST_CLIENT_TOKEN="bench-rest-client",
+               MESSAGES_PER_MINUTE_PER_ADDRESS="1000000")
     if name == "sqlite":
         rasa_port, action_port = free_port(), free_port()
         env.update(DATABASE_URL=f"sqlite:///{work / 'records.db'}", TRACKER_DB=str(work / "tracker.db"),

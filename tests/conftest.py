@@ -23,6 +23,8 @@ from bot.records.db import make_engine
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS_DIR = ROOT / "data" / "records"
 ARTICLE = ROOT.parent / "shared" / "source" / "action-plan-article.txt"
+# every test speaks from 127.0.0.1: the per-address limit is tested on an assistant of its own
+os.environ.setdefault("MESSAGES_PER_MINUTE_PER_ADDRESS", "1000000")
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -123,6 +125,25 @@ RASA_API_TOKEN = "test-rasa-api-token-93ad"
 ACTION_SECRET = "test-action-secret-51be"
 REST_CLIENT_TOKEN = "test-rest-client-7d20"
 SENDER_HEADER = "X-Jiangcheng-Sender"
+
+
+def children(pid: int) -> dict[str, int]:
+    """The launcher's servers by kind ('rasa', 'actions')."""
+    found: dict[str, int] = {}
+    try:
+        pids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:  # the launcher has ended
+        return found
+    for child in pids:
+        try:
+            args = Path(f"/proc/{child}/cmdline").read_bytes().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if "bot.action_server" in args:
+            found["actions"] = int(child)
+        elif "run" in args and "--model" in args:
+            found["rasa"] = int(child)
+    return found
 
 
 def free_port() -> int:

@@ -2,6 +2,7 @@
 action server, and every malformed request gets a clear 4xx, on every channel."""
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -15,6 +16,7 @@ from tests.conftest import ACTION_SECRET, HOTLINE_TOKEN
 
 pytestmark = pytest.mark.servers
 SECRET_HEADER = "X-Jiangcheng-Action-Secret"
+NORMAL_SENDERS = itertools.count()
 BODY = json.dumps({"sender": "edge-1", "message": "你好"}).encode()
 
 
@@ -33,7 +35,8 @@ def port(assistant) -> int:
 
 def answered_within_a_second(assistant) -> bool:
     started = time.monotonic()
-    status, replies = assistant.post("/webhooks/rest/webhook", {"sender": "edge-normal", "message": "到2028年武汉人工智能产业规模目标是多少"})
+    sender = f"edge-normal-{next(NORMAL_SENDERS)}"  # one conversation each: the per-conversation limit stays far
+    status, replies = assistant.post("/webhooks/rest/webhook", {"sender": sender, "message": "到2028年武汉人工智能产业规模目标是多少"})
     return status == 200 and "2000" in json.dumps(replies, ensure_ascii=False) and time.monotonic() - started < 1.0
 
 

@@ -105,3 +105,25 @@ def test_masking_cost_grows_with_size_not_faster(adversarial):
     normal = ("我想问一下社保卡补办要带什么材料，在哪里办？" * 3000)[: len(adversarial)]
     # the e-mail pattern took 5 s on 64 KB of "a" before; linear patterns stay near the normal text's cost
     assert _seconds(adversarial) < 5 * _seconds(normal) + 0.01
+
+
+def test_the_sliding_window_limits_each_key_and_forgets_after_a_minute():
+    from bot.channels.limits import SlidingWindow
+
+    window = SlidingWindow(3, window=60.0, max_keys=2)
+    assert [window.allow("a", now=t) for t in (0, 1, 2, 3)] == [True, True, True, False]
+    assert window.allow("b", now=3)  # another key has its own count
+    assert window.allow("a", now=60.5)  # the first hit has left the window
+    window.allow("c", now=61)
+    assert len(window.hits) == 2  # memory bounded: the least recently used key is dropped
+
+
+def test_the_client_address_behind_a_trusted_proxy(monkeypatch):
+    from types import SimpleNamespace
+
+    from bot.channels.limits import client_address
+
+    monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1")
+    behind = SimpleNamespace(ip="127.0.0.1", headers={"x-real-ip": "203.0.113.9"})
+    spoofed = SimpleNamespace(ip="198.51.100.7", headers={"x-real-ip": "203.0.113.9"})
+    assert client_address(behind) == "203.0.113.9" and client_address(spoofed) == "198.51.100.7"

@@ -5,6 +5,7 @@ import asyncio
 import json
 import subprocess
 import sys
+import uuid
 
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
@@ -14,8 +15,11 @@ from tests.conftest import ROOT
 from tests.test_actions import DOMAIN
 
 
-def conversation(turns, slots=None, channel="web"):
-    tracker = DialogueStateTracker.from_events("caller-42", [], slots=DOMAIN.slots)
+def conversation(turns, slots=None, channel="web", sender=None):
+    # a conversation of its own per test: tickets outlive records rebuilds, and one conversation
+    # keeps one open ticket per reason
+    sender = sender or f"caller-{uuid.uuid4().hex[:8]}"
+    tracker = DialogueStateTracker.from_events(sender, [], slots=DOMAIN.slots)
     for name, value in (slots or {}).items():
         tracker.update(SlotSet(name, value))
     for text, intent, reply in turns:
@@ -46,7 +50,7 @@ def test_request_for_a_person_creates_a_live_ticket(executor, built_database, mo
     assert custom["mode"] == "live" and custom["reason"] == "resident_request"
     assert "工单号" in result["responses"][0]["text"]
     ticket = store.package(store.get(custom["ticket_id"]))
-    assert ticket["channel"] == "web" and ticket["sender_id"] == "caller-42"
+    assert ticket["channel"] == "web" and ticket["sender_id"] == tracker.sender_id
     assert ticket["intents"] == ["ask_service_materials", "inform", "request_human"]
     assert ticket["slots"] == {"service": "居民身份证补领", "district": "江汉区"}
     assert "居民身份证补领" in ticket["summary"] and "江汉区" in ticket["summary"] and "市民要求人工服务" in ticket["summary"]
@@ -97,3 +101,24 @@ def test_cli_lists_and_exports_open_tickets(executor, built_database, tmp_path):
     exported = subprocess.run([sys.executable, "-m", "bot.tickets", "export", "-o", str(out)], cwd=ROOT, env=env, capture_output=True, text=True)
     assert exported.returncode == 0
     assert ticket_id in [p["ticket_id"] for p in json.loads(out.read_text(encoding="utf-8"))]
+
+
+def test_one_open_ticket_per_conversation_and_reason(executor, built_database, monkeypatch):
+    monkeypatch.setenv("HANDOFF_HOURS", "00:00-24:00")
+    monkeypatch.setenv("HANDOFF_WEEKDAYS", "1-7")
+    sender = f"caller-{uuid.uuid4().hex[:8]}"
+    turns = [("补办身份证要带什么", "ask_service_materials", "办理居民身份证补领需要带：户口簿"), ("转人工", "request_human", None)]
+    first = run(executor, "action_handoff", conversation(turns, sender=sender))["responses"][0]
+    tickets = []
+    for n in range(1, 10):
+        later = conversation(turns + [(f"快点{n}", "inform", "好的"), ("转人工", "request_human", None)], sender=sender)
+        reply = run(executor, "action_handoff", later)["responses"][0]
+        tickets.append(reply["custom"]["handoff"]["ticket_id"])
+        assert "不用重复提交" in reply["text"]
+    assert set(tickets) == {first["custom"]["handoff"]["ticket_id"]}
+    mine = [t for t in store.open_tickets() if t.sender_id == sender]
+    assert len(mine) == 1 and "快点9" in json.dumps(mine[0].transcript, ensure_ascii=False)
+    # another reason is another ticket
+    complaint = conversation(turns + [("你们服务太差了", "complaint", None)], sender=sender)
+    other = run(executor, "action_handoff", complaint)["responses"][0]["custom"]["handoff"]["ticket_id"]
+    assert other not in tickets and len([t for t in store.open_tickets() if t.sender_id == sender]) == 2

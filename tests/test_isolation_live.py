@@ -73,3 +73,11 @@ def test_issued_ids_carry_a_conversation_on_rest_without_a_token(assistant):
     assert "元" in text
     second, text = send(assistant, "rest", first, "那要带什么材料")
     assert second == first and "哪项业务" not in text and "身份证" in text
+
+
+def test_one_conversation_may_not_flood(assistant):
+    statuses = [assistant.post("/webhooks/rest/webhook", {"sender": "rate-1", "message": "你好"}) for _ in range(31)]
+    assert all(status == 200 for status, _ in statuses[:30])
+    status, body = statuses[30]
+    assert status == 429 and "太频繁" in body["error"] and assistant.env.get("HOTLINE_NUMBER", "12345") in body["error"]
+    assert assistant.say("rate-2", "你好")  # another conversation is not held back

@@ -1,38 +1,23 @@
 """The launcher's watchdog: a server that no longer answers is restarted; Ctrl-C stops every server
-within 10 s, hung or not."""
+within 10 s, hung or not. The per-address message limit is checked here too, on an assistant
+whose limit is small (the shared one speaks to every test from 127.0.0.1)."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ACTION_SECRET, HOTLINE_TOKEN, MODEL, RASA_API_TOKEN, ROOT, Assistant, free_port
+from tests.conftest import ACTION_SECRET, HOTLINE_TOKEN, MODEL, RASA_API_TOKEN, ROOT, Assistant, children, free_port
 
 pytestmark = pytest.mark.servers
-
-
-def children(pid: int) -> dict[str, int]:
-    """The launcher's servers by kind ('rasa', 'actions')."""
-    found: dict[str, int] = {}
-    try:
-        pids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:  # the launcher has ended
-        return found
-    for child in pids:
-        try:
-            args = Path(f"/proc/{child}/cmdline").read_bytes().decode(errors="replace").split("\0")
-        except OSError:
-            continue
-        if "bot.action_server" in args:
-            found["actions"] = int(child)
-        elif "run" in args and "--model" in args:
-            found["rasa"] = int(child)
-    return found
 
 
 def alive(pid: int) -> bool:
@@ -55,7 +40,8 @@ def watched(tmp_path):
                RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
                ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
                HOTLINE_TOKEN=HOTLINE_TOKEN, RASA_API_TOKEN=RASA_API_TOKEN, ACTION_SECRET=ACTION_SECRET,
-               WATCHDOG_INTERVAL="1", WATCHDOG_TIMEOUT="1", WATCHDOG_FAILURES="2")
+               WATCHDOG_INTERVAL="1", WATCHDOG_TIMEOUT="1", WATCHDOG_FAILURES="2",
+               MESSAGES_PER_MINUTE_PER_ADDRESS="20")
     a = Assistant(env, tmp_path / "launcher.log")
     a.start()
     yield a
@@ -92,3 +78,20 @@ def test_ctrl_c_stops_every_server_within_ten_seconds_even_a_hung_one(watched):
     assert time.monotonic() - started < 10
     time.sleep(0.2)
     assert not any(alive(pid) for pid in servers.values())
+
+
+def test_one_address_may_not_flood_from_new_conversations(watched):
+    def send(address: str) -> int:
+        request = urllib.request.Request(f"{watched.base}/webhooks/web/webhook", method="POST",
+                                         data=json.dumps({"sender": "", "message": "你好"}).encode(),
+                                         headers={"Content-Type": "application/json", "Origin": watched.base,
+                                                  "X-Real-IP": address})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    statuses = [send("203.0.113.5") for _ in range(21)]
+    assert statuses[:20] == [200] * 20 and statuses[20] == 429
+    assert send("203.0.113.6") == 200

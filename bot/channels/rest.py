@@ -16,7 +16,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings, trackers
-from bot.channels import sessions
+from bot.channels import limits, sessions
 from bot.channels.requests import error, json_body
 from bot.privacy import mask
 from bot.records.text import simplified
@@ -28,6 +28,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def apology(hotline: str) -> str:
     return f"抱歉，系统暂时无法回答您的问题，请稍后再试，或直接拨打{hotline}市民服务热线。"
+
+
+def busy(hotline: str) -> str:
+    return f"您发送消息太频繁了，请稍等一分钟再试。急事请直接拨打{hotline}市民服务热线。"
 
 
 def _apology_reply(message: UserMessage) -> list[dict[str, Any]]:
@@ -86,6 +90,19 @@ class ResidentRestInput(RestInput):
         scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
         return bool(expected) and scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), expected)
 
+    _limits: Optional[limits.MessageLimits] = None
+
+    def within_limits(self, request: Request, sender: str, trusted: bool) -> bool:
+        """Per conversation always; per address unless the client is trusted (a back end speaks for
+        many residents from one address)."""
+        if ResidentRestInput._limits is None:
+            ResidentRestInput._limits = limits.MessageLimits()
+        checked = ResidentRestInput._limits
+        conversation = sessions.conversation_id(self.name(), sender)
+        if trusted:
+            return checked.per_conversation.allow(conversation)
+        return checked.allow(conversation, limits.client_address(request))
+
     def resident(self, request: Request, sender: str) -> str:
         """The sender id this message belongs to: the one sent if the server issued it (or the client
         is trusted), else a new one; never another resident's conversation."""
@@ -117,8 +134,11 @@ class ResidentRestInput(RestInput):
             sender, message, problem = self.read_message(request)
             if problem:
                 return problem
+            trusted = self.trusted_client(request)
             sender = self.resident(request, sender)
             headers = {sessions.SENDER_HEADER: sender}
+            if not self.within_limits(request, sender, trusted):
+                return response.json({"error": busy(settings.get("HOTLINE_NUMBER"))}, status=429, headers=headers)
             canned = self.too_long(sender, message)
             if canned is not None:
                 return response.json(canned, headers=headers)

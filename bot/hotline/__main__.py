@@ -74,17 +74,29 @@ def simulate(url: str, token: str, call_id: str) -> int:
     return 0
 
 
+def running_token() -> str:
+    """The hotline token of the assistant `make run` started on this machine, if any."""
+    tokens = settings.ROOT / "var" / "tokens.env"
+    if tokens.exists():
+        for line in tokens.read_text(encoding="utf-8").splitlines():
+            name, _, value = line.partition("=")
+            if name == "HOTLINE_TOKEN":
+                return value.strip()
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.hotline", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sim = sub.add_parser("simulate", help="play a caller")
     sim.add_argument("--url", default=f"http://127.0.0.1:{settings.get('RASA_PORT')}/webhooks/hotline/webhook")
-    sim.add_argument("--token", default=settings.get("HOTLINE_TOKEN"), help="bearer token (env HOTLINE_TOKEN; `make run` prints it)")
+    sim.add_argument("--token", default=settings.get("HOTLINE_TOKEN") or running_token(),
+                     help="bearer token (env HOTLINE_TOKEN; else the one `make run` keeps in var/tokens.env)")
     sim.add_argument("--call-id", default=f"sim-{uuid.uuid4().hex[:8]}")
     args = parser.parse_args(argv)
     if not args.token:
-        parser.error("no token: pass --token or set HOTLINE_TOKEN (make run prints the one it uses)")
+        parser.error("no token: pass --token or set HOTLINE_TOKEN (make run keeps the one it uses in var/tokens.env)")
     return simulate(args.url, args.token, args.call_id)
 
 

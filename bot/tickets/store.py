@@ -32,6 +32,25 @@ def create(**fields: Any) -> HandoffTicket:
     return ticket
 
 
+def open_or_add(**fields: Any) -> tuple[HandoffTicket, bool]:
+    """(ticket, whether it was already open): one open ticket per conversation and reason. A later
+    request of the same kind brings that ticket up to date instead of making another one."""
+    ensure_tables()
+    with session() as s:
+        ticket = s.execute(select(HandoffTicket).where(
+            HandoffTicket.status == "open", HandoffTicket.sender_id == fields["sender_id"],
+            HandoffTicket.reason == fields["reason"]).order_by(HandoffTicket.created_at).limit(1)).scalars().first()
+        if ticket is not None:
+            for name in ("summary", "intents", "slots", "transcript", "mode"):
+                if name in fields:
+                    setattr(ticket, name, fields[name])
+            s.commit()
+            s.refresh(ticket)
+            s.expunge(ticket)
+            return ticket, True
+    return create(**fields), False
+
+
 def get(ticket_id: str) -> Optional[HandoffTicket]:
     ensure_tables()
     with session() as s:
