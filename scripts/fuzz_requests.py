@@ -261,7 +261,7 @@ def start_assistant(folder: Path) -> tuple[subprocess.Popen, dict[str, str]]:
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder / 'records.db'}", TRACKER_DB=str(folder / "tracker.db"),
                RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
                ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
-               HOTLINE_TOKEN="fuzz-hotline-token", ACTION_SECRET="fuzz-action-secret", PYTHONPATH=str(ROOT),
+               HOTLINE_TOKEN="fuzz-hotline-token", ACTION_SECRET="fuzz-action-secret", REST_CLIENT_TOKEN="fuzz-rest-client", PYTHONPATH=str(ROOT),
                MESSAGES_PER_MINUTE_PER_ADDRESS="1000000")
     subprocess.run([sys.executable, "-m", "bot.records", "build"], cwd=ROOT, env=env, check=True, capture_output=True)
     log = (folder / "launcher.log").open("wb")

@@ -165,3 +165,28 @@ def test_malformed_framing_through_nginx_stops_nothing(cluster):
     # and straight to each Rasa server behind it: none of them was stopped by what got through
     for port in ports:
         assert "2000" in say(port, "nginx-framing-direct", "到2028年武汉人工智能产业规模目标是多少")[0]["text"]
+
+
+def test_personal_information_is_masked_on_postgresql(cluster, postgres_database):
+    """A share of tests/privacy_forms.yml through nginx: the PostgreSQL tracker store and tickets."""
+    from scripts.privacy_check import event_texts, load, view
+
+    a, _, tracker_db, front = cluster
+    data = load(ROOT / "tests" / "privacy_forms.yml")
+    forms = data["forms"][::5]
+    for n, entry in enumerate(forms):
+        say(front, f"pg-privacy-{n}", entry["text"])
+        say(front, f"pg-privacy-{n}", "转人工")
+    engine = create_engine(postgres_database, future=True)
+    leaks = []
+    for n, entry in enumerate(forms):
+        stored = " ".join(" ".join(event_texts(data)) for _, data in tracker_events(tracker_db, f"pg-privacy-{n}"))
+        with engine.connect() as conn:
+            tickets = conn.execute(text("SELECT summary, transcript, slots FROM handoff_tickets WHERE sender_id = :s"),
+                                   {"s": f"rest:pg-privacy-{n}"}).all()
+        stored += json.dumps([[str(v) for v in row] for row in tickets], ensure_ascii=False)
+        assert entry["text"][:4] and stored, entry["text"]
+        if any(view(secret) in view(stored) for secret in entry["secret"]):
+            leaks.append(entry["text"])
+    engine.dispose()
+    assert len(forms) >= 40 and not leaks, leaks

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+
+from tests.conftest import HOTLINE_TOKEN
 
 pytestmark = pytest.mark.servers
 ID_NUMBER = "420106199001011237"
@@ -100,3 +103,14 @@ def test_feedback_is_stored_without_personal_data(assistant):
     engine.dispose()
     assert ("web", "helpful", 1) in [r[:3] for r in rows] and ("hotline", "rating", 4) in [r[:3] for r in rows]
     assert all("fb-" not in r[3] for r in rows), "feedback keeps no sender id"
+
+
+def test_every_form_of_personal_information_is_in_no_store(assistant):
+    """scripts/privacy_check.py against the shared assistant: each form on REST, web and hotline."""
+    from scripts.privacy_check import Client, load, run
+
+    data = load(Path(__file__).parent / "privacy_forms.yml")
+    client = Client(assistant.base, HOTLINE_TOKEN, assistant.env["REST_CLIENT_TOKEN"])
+    leaks, lost = run(client, data, assistant.env, assistant.log)
+    assert not any(leaks.values()), {name: found[:5] for name, found in leaks.items() if found}
+    assert not lost, lost[:5]

@@ -137,7 +137,7 @@ class Call:
         return self.respond([{"text": text}], action)
 
     async def handle(self, event: str, raw_text: str, confidence: Optional[float], digits: str) -> dict:
-        state = await asyncio.to_thread(calls.load, self.call_id)
+        state = await asyncio.to_thread(calls.load, sessions.stored_id(self.call_id))
         try:
             return await self._handle(state, event, clean_text(raw_text), confidence, digits)
         finally:

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import secrets
 
-from bot import settings
+from bot import privacy, settings
 
 SENDER_HEADER = "X-Jiangcheng-Sender"
 
@@ -36,8 +36,14 @@ def valid(sender: str) -> bool:
     return hmac.compare_digest(signature, _signature(raw))
 
 
+def stored_id(value: str) -> str:
+    """An id as it may be stored: one that holds personal information (a phone number as a REST
+    sender, a hotline call id such as 8613912345678) becomes a keyed hash."""
+    return privacy.private_id(value, settings.get("SESSION_KEY")) if privacy.masked(value) else value
+
+
 def conversation_id(channel: str, sender: str) -> str:
-    return f"{channel}:{sender}"
+    return f"{channel}:{stored_id(sender)}"
 
 
 def public_id(channel: str, conversation: str) -> str:

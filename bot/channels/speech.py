@@ -18,9 +18,24 @@ SOURCE_LINE = re.compile(r"^出处：.*$", re.M)
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 SPOKEN_NUMBERS = {"12345": "一二三四五", "110": "幺幺零", "119": "幺幺九", "120": "幺二零", "122": "幺二二"}
 _NUMBER = re.compile(r"(?<!\d)(" + "|".join(SPOKEN_NUMBERS) + r")(?!\d)")
+# masked personal information, said as a person would: "尾号5810", not "42015810"
+MASKED_EMAIL = re.compile(r"[A-Za-z0-9]\*{3}@\S*")
+MASKED_NUMBER = re.compile(r"[0-9A-Za-z]{0,4}\*{2,}([0-9]{1,4})(?![0-9])")
+MASKED_NAME = re.compile(r"([\u4e00-\u9fff])\*{1,3}")
+MASKED_REST = re.compile(r"\*{2,}")
+TAIL = re.compile(r"尾号(\d{1,4})")
+DIGITS = str.maketrans("0123456789", "零幺二三四五六七八九")
+
+
+def unmasked_for_the_ear(text: str) -> str:
+    text = MASKED_EMAIL.sub(lambda m: "地址已隐去" if re.search(r"(邮箱|邮件|mail)\S{0,2}$", text[:m.start()]) else "邮箱地址", text)
+    text = MASKED_NUMBER.sub(lambda m: f"尾号{m.group(1)}", text)
+    text = MASKED_NAME.sub(lambda m: f"{m.group(1)}某", text)
+    return MASKED_REST.sub("", text)
 
 
 def plain(text: str) -> str:
+    text = unmasked_for_the_ear(text)
     text = TAG.sub("", text)
     text = URL.sub("", text)
     text = MARKDOWN.sub(lambda m: m.group(1) or "", text)
@@ -60,7 +75,10 @@ def ssml(text: str) -> str:
     def say(m: re.Match) -> str:
         return f'<sub alias="{SPOKEN_NUMBERS[m.group(1)]}">{m.group(1)}</sub>'
 
-    return "<speak>" + _NUMBER.sub(say, escape(text)) + "</speak>"
+    def tail(m: re.Match) -> str:
+        return f'尾号<sub alias="{m.group(1).translate(DIGITS)}">{m.group(1)}</sub>'
+
+    return "<speak>" + TAIL.sub(tail, _NUMBER.sub(say, escape(text))) + "</speak>"
 
 
 def button_prompt(buttons: Iterable[dict[str, Any]]) -> str:
