@@ -81,3 +81,23 @@ def test_one_conversation_may_not_flood(assistant):
     status, body = statuses[30]
     assert status == 429 and "太频繁" in body["error"] and assistant.env.get("HOTLINE_NUMBER", "12345") in body["error"]
     assert assistant.say("rate-2", "你好")  # another conversation is not held back
+
+
+def test_ids_that_hold_a_phone_number_are_stored_as_a_keyed_hash(assistant):
+    from sqlalchemy import create_engine, text
+
+    mobile = "13912345678"
+    assert assistant.say(mobile, "你好")  # a trusted client naming a resident by phone number
+    call = f"86{mobile}"
+    assert assistant.call({"call_id": call, "event": "start"})[0] == 200
+    status, result = assistant.call({"call_id": call, "event": "message", "text": "你好"})
+    assert status == 200 and result["call_id"] == call  # the gateway still gets its own id back
+    with sqlite3.connect(assistant.env["TRACKER_DB"]) as db:
+        senders = [row[0] for row in db.execute("SELECT DISTINCT sender_id FROM events")]
+    engine = create_engine(assistant.env["DATABASE_URL"], future=True)
+    with engine.connect() as conn:
+        calls = [row[0] for row in conn.execute(text("SELECT call_id FROM hotline_calls"))]
+    engine.dispose()
+    assert not any(mobile in s for s in senders + calls)
+    assert any(s.startswith("rest:h-") for s in senders) and any(s.startswith("hotline:h-") for s in senders)
+    assert any(c.startswith("h-") for c in calls)

@@ -33,3 +33,10 @@ def test_key_fact_first_and_hotline_read_as_digits():
 def test_ssml_is_escaped():
     reply = speakable([{"text": "<b>a & b</b> 打110"}])[0]
     assert "<b>" not in reply["ssml"] and "a &amp; b" in reply["ssml"] and '<sub alias="幺幺零">110</sub>' in reply["ssml"]
+
+
+def test_masked_information_is_said_as_a_person_would():
+    heard = speakable([{"text": "我听到的是：身份证4201**********5810，手机139****5678，我叫张*。"}])[0]
+    assert "尾号5810" in heard["text"] and "尾号5678" in heard["text"] and "张某" in heard["text"]
+    assert "42015810" not in heard["text"] and "*" not in heard["text"]
+    assert '尾号<sub alias="五八幺零">5810</sub>' in heard["ssml"]
