@@ -14,7 +14,6 @@ without limit and echoes the exception and the request body in its 500s. Here:
 from __future__ import annotations
 
 import argparse
-import hmac
 import logging
 import zlib
 from typing import Any, Optional
@@ -28,6 +27,7 @@ from sanic.response import HTTPResponse
 
 from bot import settings
 from bot.http import framing, json_input
+from bot.http.secrets import same_secret
 
 logger = logging.getLogger(__name__)
 ACTION_SECRET_HEADER = "X-Jiangcheng-Action-Secret"
@@ -41,8 +41,7 @@ def error(status: int, message: str) -> HTTPResponse:
 
 
 def authorised(request: Request, secret: str) -> bool:
-    given = request.headers.get(ACTION_SECRET_HEADER) or ""
-    return bool(secret) and hmac.compare_digest(given.encode(), secret.encode())
+    return same_secret(request.headers.get(ACTION_SECRET_HEADER) or "", secret)
 
 
 def inflate(body: bytes, limit: int) -> bytes:

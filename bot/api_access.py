@@ -12,13 +12,13 @@ builds its app:
 from __future__ import annotations
 
 import functools
-import hmac
 import inspect
 from inspect import isawaitable
 from pathlib import Path
 from typing import Any, Optional
 
 from bot import settings
+from bot.http.secrets import bearer, same_secret
 
 _applied = False
 
@@ -31,8 +31,7 @@ def configured_token() -> str:
 
 
 def bearer_matches(request: Any, token: Optional[str]) -> bool:
-    scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
-    return bool(token) and scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
+    return same_secret(bearer(request.headers.get("authorization")), token or "")
 
 
 def apply() -> None:
@@ -78,10 +77,11 @@ def apply() -> None:
         app = original_configure_app(**options)
 
         async def reduce_banners(request, resp):
-            if request.method != "GET" or request.path not in ("/", "/version"):
+            path = request.path.rstrip("/") or "/"  # Sanic routes /version/ to /version too
+            if request.method != "GET" or path not in ("/", "/version"):
                 return None
-            authorised = bearer_matches(request, token) or (bool(token) and request.args.get("token") == token)
-            if request.path == "/":
+            authorised = bearer_matches(request, token) or same_secret(request.args.get("token") or "", token or "")
+            if path == "/":
                 return response.json({"status": "ok"})
             if not authorised:
                 return response.json({"error": "未授权：版本信息需要 API token。"}, status=401)

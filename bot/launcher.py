@@ -106,7 +106,9 @@ def run(startup_timeout: float) -> int:
             servers.append(Server(f"rasa server {port}", [
                 _rasa(), "run", "--model", str(model), "--port", port, "--endpoints", env["RASA_ENDPOINTS"],
                 # the API token reaches Rasa from the environment (bot/api_access.py), never the command line
-                "--credentials", "credentials.yml", "--enable-api"],
+                "--credentials", "credentials.yml", "--enable-api"]
+                # behind nginx only nginx may reach a Rasa server: its X-Real-IP is then the client's
+                + (["--interface", "127.0.0.1"] if env["NGINX_PORT"] else []),
                 f"http://127.0.0.1:{port}/", True, env))
     front_port = env["NGINX_PORT"] or rasa_ports[0]
     checks: list[str] = [s.probe for s in servers]

@@ -37,7 +37,12 @@ _CN_DIGIT_RUN = re.compile(r"[〇零一幺二两三四五六七八九](?: ?[〇�
 # a run of digits with the separators people put between groups; starts where no digit is before it
 _SEP = r"[ \-.·()（）]"
 NUMBER = re.compile(r"(?<![0-9])(?:\+|[(（])?(?:\d" + _SEP + r"{0,2}){6,22}\d[Xx]?(?![0-9])")
-_PHONE_WORDS = re.compile(r"(电话|座机|手机|号码|联系|拨打|打|tel|Tel|TEL|致电|来电)[^0-9]{0,6}$")
+_PHONE_WORDS = re.compile(r"(电话|座机|手机|号码|联系方式|联系我|拨打|打给|tel|Tel|TEL|致电|来电)[^0-9]{0,6}$")
+# what follows a figure, not a phone number: 30000000元, 2024年, 50000000人
+_FIGURE_AFTER = re.compile(r"^\s?(?:元|块|年|月|日|人|份|平|万|亿|千|百|个|次|件|户|%|％|米|公里|吨)")
+# dates, date ranges and lists of years: 20240501-20240630, 2024.05.01-2024.06.30, 2020 2021 2022 2023
+_DATE = r"(?:19|20)\d{2}(?:[./]?(?:0[1-9]|1[0-2])(?:[./]?(?:0[1-9]|[12]\d|3[01]))?)?"
+DATES = re.compile(_DATE + r"(?:[ \-~]{1,3}" + _DATE + r")+")
 _PHONE_WORDS_AFTER = re.compile(r"^[^0-9]{0,4}(电话|座机|手机|号码)")
 
 # E + 8 digits, E + a letter + 7 digits (2019 on), G, D, S, P + 8; H / K for the mainland travel permits
@@ -66,8 +71,9 @@ HOUSE = re.compile(r"(?<=[路街道巷里村园厦苑城湾府庭居舍区])\s?"
                    r"|(?<=[栋幢单元])\s?\d{3,5}\s?室")
 _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
              "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
-_GIVEN = r"(?:\s?[\u4e00-\u9fff]){1,2}?"
-_NAME_END = r"(?=[，,。.!！？?\s、]|$|想|要|在|住|是|今|明|昨|的|电话|手机|身份证|啊|呀|哈|嘛|呢|吧|哦|喔|，)"
+# the longest name that ends where a name can end: 王小明 whole, not 王小 before 明
+_GIVEN = r"(?:\s?[\u4e00-\u9fff]){1,2}"
+_NAME_END = r"(?=[，,。.!！？?\s、]|$|想|要|在|住|是|今天|明天|昨天|的|电话|手机|身份证|啊|呀|哈|嘛|呢|吧|哦|喔)"
 _SURNAME = r"(?:欧阳|司马|诸葛|上官|东方|[" + _SURNAMES + r"])"
 # what people say before their own name; a name that is only a word (我叫了外卖, 我叫不醒他) does
 # not start with a surname, and after 我是 the name must end the clause (我是外地人 stays)
@@ -109,9 +115,12 @@ def _phone(digits: str, before: str, after: str) -> str | None:
         if kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE) \
                 and len(national) == 11 and national.startswith("1"):
             return _keep(national, 3, 4)
-        if national.startswith("0"):
-            area = 1 + phonenumbers.length_of_geographical_area_code(parsed)
+        area = 1 + phonenumbers.length_of_geographical_area_code(parsed)
+        # a landline is an area code and 7 or 8 digits; 027-12345 is the city's hotline, not a home
+        if national.startswith("0") and len(national) - area >= 7:
             return _keep(national, area, 2)
+    if _FIGURE_AFTER.match(after):
+        return None
     if len(national) == 11 and re.match(r"1[3-9]", national):
         return _keep(national, 3, 4)  # a mobile in a range not yet assigned, or with a typo: still someone's
     if 7 <= len(national) <= 8 and national[0] in "23456789" and (_PHONE_WORDS.search(before) or _PHONE_WORDS_AFTER.search(after)):
@@ -121,6 +130,8 @@ def _phone(digits: str, before: str, after: str) -> str | None:
 
 def _mask_number(match: re.Match, text: str) -> str:
     raw = match.group(0)
+    if DATES.fullmatch(raw.strip("(（ ")):
+        return raw
     digits = re.sub(r"[^0-9Xx]", "", raw).upper()
     if len(digits) == 18 and digits[:17].isdigit():
         # an 18-digit run that fails the checksum may still be an ID with a typo: masked all the same
@@ -165,7 +176,10 @@ def mask(text: str) -> str:
 
 def _mask_names(text: str) -> str:
     out, last = [], 0
-    for m in NAME.finditer(text):
+    matches = list(NAME.finditer(text))
+    for i, m in enumerate(matches):
+        if m.start() < last:
+            continue
         group = 1 if m.group(1) else 2
         name = re.sub(r"\s", "", m.group(group))
         if name[-1] in "人的":  # 我是武汉人: a description, not a name
@@ -174,7 +188,8 @@ def _mask_names(text: str) -> str:
         given = set(name[surname:])
         out.append(text[last:m.start(group)] + name[:surname] + MASK * len(given))
         # the name's characters explained right after it (雪花的雪, 文化的文) give it away too
-        tail = text[m.end(group):m.end(group) + 24]
+        next_name = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        tail = text[m.end(group):min(m.end(group) + 24, next_name)]
         end = re.search(r"[。！？!?]", tail)
         explained = tail[: end.start()] if end else tail
         out.append("".join(MASK if c in given else c for c in explained))

@@ -31,7 +31,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "ACTION_SECRET": ("", "shared secret Rasa sends to the action server (empty: `make run` makes one per run)"),
     "ACTION_MAX_REQUEST_BYTES": ("16777216", "largest action call the action server reads or inflates"),
     "WATCHDOG_INTERVAL": ("5", "seconds between the launcher's probes of each running server"),
-    "WATCHDOG_TIMEOUT": ("3", "seconds a probe waits for an answer"),
+    "WATCHDOG_TIMEOUT": ("5", "seconds a probe waits for an answer"),
     "WATCHDOG_FAILURES": ("3", "probes in a row a server may miss before the launcher restarts it"),
     "STOP_GRACE": ("5", "seconds a server has to stop after SIGTERM before it is killed"),
     "RASA_ENDPOINTS": ("endpoints.yml", "endpoints file: endpoints.yml (SQLite) or endpoints.prod.yml"),

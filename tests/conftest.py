@@ -196,7 +196,7 @@ class Assistant:
             extra["Origin"] = self.base
         if path.startswith("/webhooks/rest/"):
             extra["Authorization"] = f"Bearer {self.env.get('REST_CLIENT_TOKEN', '')}"
-        named = body.get("sender") if path == "/webhooks/web/webhook" and isinstance(body, dict) else None
+        named = body.get("sender") if path.startswith("/webhooks/web/") and isinstance(body, dict) else None
         if isinstance(named, str) and named in self.web_ids:
             body = {**body, "sender": self.web_ids[named]}
         data = raw if raw is not None else json.dumps(body).encode()

@@ -129,3 +129,16 @@ def test_the_client_address_behind_a_trusted_proxy(monkeypatch):
     behind = SimpleNamespace(ip="127.0.0.1", headers={"x-real-ip": "203.0.113.9"})
     spoofed = SimpleNamespace(ip="198.51.100.7", headers={"x-real-ip": "203.0.113.9"})
     assert client_address(behind) == "203.0.113.9" and client_address(spoofed) == "198.51.100.7"
+
+
+def test_a_transfer_coding_with_trailing_space_is_refused():
+    with pytest.raises(Refusal):
+        check_head(head("Transfer-Encoding: chunked "), max_body_bytes=1024)
+
+
+@pytest.mark.parametrize("given", ["é", "\udcff", "", "secret ", "secre"])
+def test_secrets_compare_any_bytes_without_failing(given):
+    from bot.http.secrets import same_secret
+
+    assert same_secret(given, "secret") is False
+    assert same_secret("secret", "secret") and not same_secret("", "")

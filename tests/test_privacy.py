@@ -61,3 +61,16 @@ def test_random_mobiles_never_survive():
     for _ in range(200):
         number = "1" + rng.choice("3456789") + "".join(rng.choice("0123456789") for _ in range(9))
         assert number not in mask(f"联系我{number}谢谢")
+
+
+def test_every_name_in_a_message_is_masked_whole():
+    assert mask("我叫王强，我叫李秀英") == "我叫王*，我叫李**"
+    assert mask("姓名：王强，联系人姓名：李秀英") == "姓名：王*，联系人姓名：李**"
+    assert mask("我叫王小明") == "我叫王**" and mask("我叫张伟想问社保") == "我叫张*想问社保"
+
+
+def test_service_numbers_dates_and_figures_near_phone_words_stay():
+    for text in ("拨打027-12345", "（027）12345", "2024.05.01-2024.06.30", "20240501-20240630",
+                 "2020 2021 2022 2023", "打算投资30000000元", "联系人数量超过 50000000"):
+        assert mask(text) == text, text
+    assert mask("电话027-87654321") == "电话027******21"

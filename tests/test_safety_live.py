@@ -88,6 +88,8 @@ def test_personal_numbers_are_in_no_store_and_no_log(assistant):
 
 
 def test_feedback_is_stored_without_personal_data(assistant):
+    assistant.say("fb-web-1", "你好", channel="web")  # feedback comes from a conversation the server issued
+    assert assistant.post("/webhooks/web/feedback", {"sender": "made-up-1", "kind": "helpful", "value": True})[0] == 400
     status, body = assistant.post("/webhooks/web/feedback", {"sender": "fb-web-1", "kind": "helpful", "value": True})
     assert status == 200 and "感谢" in body["message"]
     assert assistant.post("/webhooks/web/feedback", {"sender": "fb-web-1", "kind": "rating", "value": 9})[0] == 400

@@ -49,3 +49,22 @@ def test_no_version_banner_without_the_token(assistant):
     assert get(assistant.base + "/version")[0] == 401
     status, body = get(assistant.base + "/version", {"Authorization": f"Bearer {RASA_API_TOKEN}"})
     assert status == 200 and "3.6.21" in body
+
+
+def test_no_way_round_the_version_check_and_no_500_for_odd_tokens(assistant):
+    from scripts.fuzz_requests import http, raw_request
+
+    assert get(assistant.base + "/version/")[0] == 401
+    port = int(assistant.env["RASA_PORT"])
+    body = json.dumps({"sender": "odd-token", "message": "你好"}).encode()
+    for token in ("é".encode(), b"\xff\xfe", "令牌".encode()):
+        for path in ("/webhooks/rest/webhook", "/webhooks/hotline/webhook", "/status", "/"):
+            request = http("POST" if "webhooks" in path else "GET", path, {"Content-Type": "application/json"}, body)
+            request = request.replace(b"Connection: close", b"Connection: close\r\nAuthorization: Bearer " + token)
+            status, reply = raw_request("127.0.0.1", port, request, timeout=10)
+            assert status is not None and status < 500, (path, token, reply[-200:])
+
+
+def test_an_id_with_a_trailing_newline_is_refused(assistant):
+    assert assistant.post("/webhooks/rest/webhook", {"sender": "abc\n", "message": "你好"})[0] == 400
+    assert assistant.call({"call_id": "abc\n", "event": "start"})[0] == 400

@@ -6,7 +6,6 @@ what the gateway should do next: `continue`, `handoff` (with the handoff package
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -19,6 +18,7 @@ from sanic.response import HTTPResponse
 from bot import settings
 from bot.channels import sessions, speech
 from bot.channels.requests import error, json_body
+from bot.http.secrets import bearer, same_secret
 from bot.channels.rest import apology, clean_text, converse
 from bot.tickets import calls, feedback, store
 
@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 RATING_PROMPT = "请为本次服务评价：非常满意请按5，满意按4，一般按3，不满意按2，非常不满意按1。"
 TOO_LONG = "不好意思，您说的内容有点长，请简单说一下想办的事或想问的问题。"
 EVENTS = {"start", "message", "silence", "dtmf", "hangup"}
-CALL_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+CALL_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 YES = {"对", "是", "是的", "对的", "对啊", "嗯", "嗯嗯", "没错", "正确", "对头", "是滴", "对头对头", "好"}
 NO = {"不对", "不是", "错了", "不是的", "不对不对", "搞错了"}
 _PUNCT = re.compile(r"[\s，。！？,.!?、~…]+")
@@ -52,11 +52,8 @@ class HotlineInput(InputChannel):
         return self._token or settings.get("HOTLINE_TOKEN")
 
     def authorised(self, request: Request) -> bool:
-        expected = self.token()
-        header = request.headers.get("authorization") or ""
-        scheme, _, given = header.partition(" ")
         # no configured token means nobody is let in, never everybody
-        return bool(expected) and scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), expected)
+        return same_secret(bearer(request.headers.get("authorization")), self.token())
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("hotline_channel", __name__)
@@ -73,7 +70,7 @@ class HotlineInput(InputChannel):
             if problem:
                 return problem
             call_id, event = data.get("call_id"), data.get("event")
-            if not isinstance(call_id, str) or not CALL_ID.match(call_id):
+            if not isinstance(call_id, str) or not CALL_ID.fullmatch(call_id):
                 return error(400, "缺少或无效的 call_id（1 到 64 个字母、数字或 _.:-）。")
             if not isinstance(event, str) or event not in EVENTS:
                 return error(400, f"event 必须是以下之一：{', '.join(sorted(EVENTS))}。")

@@ -4,7 +4,6 @@ Registered under the name `rest`, so it serves /webhooks/rest/webhook in place o
 """
 from __future__ import annotations
 
-import hmac
 import logging
 import re
 from typing import Any, Awaitable, Callable, Optional, Text
@@ -18,11 +17,13 @@ from sanic.response import HTTPResponse
 from bot import settings, trackers
 from bot.channels import limits, sessions
 from bot.channels.requests import error, json_body
+from bot.http.secrets import bearer, same_secret
 from bot.privacy import mask
 from bot.records.text import simplified
 
 logger = logging.getLogger(__name__)
-SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+# 120 leaves room for the channel's prefix in columns of 128 (fullmatch: no trailing newline)
+SENDER = re.compile(r"[A-Za-z0-9_.:@-]{1,120}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -78,17 +79,15 @@ class ResidentRestInput(RestInput):
             return None, None, problem
         sender, message = data.get("sender"), data.get("message")
         # "" asks the server for a new conversation id
-        if not isinstance(sender, str) or (sender and not SENDER.match(sender)):
-            return None, None, error(400, "缺少或无效的 sender（1 到 128 个字母、数字或 _.:@-）。")
+        if not isinstance(sender, str) or (sender and not SENDER.fullmatch(sender)):
+            return None, None, error(400, "缺少或无效的 sender（1 到 120 个字母、数字或 _.:@-）。")
         if message is None or not isinstance(message, str):
             return None, None, error(400, "缺少 message 字段，或它不是文字。")
         return sender, message, None
 
     def trusted_client(self, request: Request) -> bool:
         """A client with REST_CLIENT_TOKEN (a city's own app back end) may choose its own sender ids."""
-        expected = settings.get("REST_CLIENT_TOKEN")
-        scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
-        return bool(expected) and scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), expected)
+        return same_secret(bearer(request.headers.get("authorization")), settings.get("REST_CLIENT_TOKEN"))
 
     _limits: Optional[limits.MessageLimits] = None
 

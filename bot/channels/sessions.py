@@ -14,6 +14,7 @@ import hmac
 import secrets
 
 from bot import privacy, settings
+from bot.http.secrets import same_secret
 
 SENDER_HEADER = "X-Jiangcheng-Sender"
 
@@ -33,7 +34,7 @@ def valid(sender: str) -> bool:
     raw, dot, signature = sender.rpartition(".")
     if not dot or not raw or not settings.get("SESSION_KEY"):
         return False
-    return hmac.compare_digest(signature, _signature(raw))
+    return same_secret(signature, _signature(raw))
 
 
 def stored_id(value: str) -> str:

@@ -12,7 +12,8 @@ from sanic.response import HTTPResponse
 
 from bot import settings
 from bot.channels.requests import error, json_body
-from bot.channels.rest import SENDER, ResidentRestInput
+from bot.channels import sessions
+from bot.channels.rest import SENDER, ResidentRestInput, busy
 from bot.tickets import feedback
 
 logger = logging.getLogger(__name__)
@@ -59,8 +60,11 @@ class WebChatInput(ResidentRestInput):
             if problem:
                 return problem
             sender = data.get("sender")
-            if not isinstance(sender, str) or not SENDER.match(sender):
+            if not isinstance(sender, str) or not SENDER.fullmatch(sender) or not sessions.valid(sender):
+                # only a conversation this server issued can rate its answers
                 return error(400, "缺少或无效的 sender。")
+            if not self.within_limits(request, sender, trusted=False):
+                return error(429, busy(settings.get("HOTLINE_NUMBER")))
             try:
                 await asyncio.to_thread(feedback.record, "web", data.get("kind"), data.get("value"), sender)
             except feedback.FeedbackInvalid as exc:

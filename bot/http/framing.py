@@ -43,7 +43,8 @@ def check_head(head: bytes, max_body_bytes: Optional[int] = None) -> None:
         if name == "content-length":
             lengths += [v.strip() for v in value.split(",")]
         elif name == "transfer-encoding":
-            encodings += [v.strip() for v in value.split(",")]
+            # Sanic strips only the left of a value, and handles nothing but exactly `chunked`
+            encodings.append(value.lstrip())
     if lengths and encodings:
         raise Refusal(400, "请求格式错误：Content-Length 与 Transfer-Encoding 不能同时出现。")
     if len(lengths) > 1:
@@ -54,7 +55,7 @@ def check_head(head: bytes, max_body_bytes: Optional[int] = None) -> None:
         if max_body_bytes is not None and int(lengths[0]) > max_body_bytes:
             raise Refusal(413, f"请求内容过大（上限 {max_body_bytes // 1024} KB）。")
     if encodings and encodings != ["chunked"]:
-        # Sanic handles exactly `chunked` (even `Chunked` it reads as a Content-Length body)
+        # anything else (`Chunked`, `chunked `, `gzip, chunked`) Sanic reads as a Content-Length body
         raise Refusal(400, "请求格式错误：Transfer-Encoding 只支持 chunked。")
 
 
