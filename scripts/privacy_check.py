@@ -40,9 +40,13 @@ _FOLD = str.maketrans({**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)
 _LOG_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?|\[\d+\]|pid=\d+")
 
 
+# ticket numbers are random: their digits could match a fragment by chance
+_TICKET_ID = re.compile(r"HT\d{8}-[0-9A-F]{6}")
+
+
 def view(text: str) -> str:
     """Text as the secrets are written: every digit as an ASCII digit, no separators, upper case."""
-    return _SEPARATORS.sub("", text.translate(_FOLD)).upper()
+    return _SEPARATORS.sub("", _TICKET_ID.sub(" ", text).translate(_FOLD)).upper()
 
 
 def load(path: Path) -> dict:
@@ -103,6 +107,14 @@ def event_texts(event: dict) -> list[str]:
     return texts
 
 
+def ticket_texts(summary, transcript, slots) -> list[str]:
+    """A ticket's words: its summary, what was said and the slots, not the times of the transcript.
+    JSON columns come back decoded from PostgreSQL and as text from SQLite."""
+    transcript = json.loads(transcript) if isinstance(transcript, str) else transcript or []
+    slots = json.loads(slots) if isinstance(slots, str) else slots or {}
+    return [str(summary or "")] + [str(line.get("text", "")) for line in transcript] + [json.dumps(slots, ensure_ascii=False)]
+
+
 def conversation_ids(channel: str, sender: str) -> list[str]:
     """Every name a conversation may have in the stores, before and after channel namespaces."""
     return [f"{channel}:{sender}", sender, f"hotline-{sender}"]
@@ -121,7 +133,7 @@ def stores(env: dict[str, str], log: Path, channel: str, sender: str, replies: l
         tables = set(inspect(conn).get_table_names())
         tickets = conn.execute(text("SELECT summary, transcript, slots FROM handoff_tickets WHERE sender_id IN :ids")
                                .bindparams(bindparam("ids", expanding=True)), {"ids": ids}).all()
-        found["tickets"] = " ".join(json.dumps([str(v) for v in row], ensure_ascii=False) for row in tickets)
+        found["tickets"] = " ".join(" ".join(ticket_texts(*row)) for row in tickets)
         calls = conn.execute(text("SELECT pending_text FROM hotline_calls WHERE call_id IN :ids")
                              .bindparams(bindparam("ids", expanding=True)), {"ids": ids}).all() if channel == "hotline" else []
         found["call state"] = " ".join(str(row[0] or "") for row in calls)
