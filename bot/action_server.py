@@ -27,6 +27,7 @@ from sanic.response import HTTPResponse
 
 from bot import settings
 from bot.http import framing, json_input
+from bot.http.errors import error
 from bot.http.secrets import same_secret
 
 logger = logging.getLogger(__name__)
@@ -34,10 +35,6 @@ ACTION_SECRET_HEADER = "X-Jiangcheng-Action-Secret"
 # what executor.run and our actions read without checking; anything else in a call is rasa's business
 _CALL_FIELDS = {"next_action": str, "tracker": dict, "domain": dict}
 _TRACKER_FIELDS = {"sender_id": str, "slots": dict, "latest_message": dict, "events": list}
-
-
-def error(status: int, message: str) -> HTTPResponse:
-    return response.json({"error": message}, status=status)
 
 
 def authorised(request: Request, secret: str) -> bool:

@@ -104,6 +104,8 @@ class Call:
     def __init__(self, call_id: str, on_new_message: Callable[[UserMessage], Awaitable[Any]]):
         self.call_id = call_id
         self.sender = sessions.conversation_id("hotline", call_id)
+        # the call id as stored (a keyed hash if it holds a phone number), read off the conversation id
+        self.stored_call_id = self.sender.partition(":")[2]
         self.on_new_message = on_new_message
 
     async def ask(self, text: str, metadata: Optional[dict] = None) -> list[dict]:
@@ -134,7 +136,7 @@ class Call:
         return self.respond([{"text": text}], action)
 
     async def handle(self, event: str, raw_text: str, confidence: Optional[float], digits: str) -> dict:
-        state = await asyncio.to_thread(calls.load, sessions.stored_id(self.call_id))
+        state = await asyncio.to_thread(calls.load, self.stored_call_id)
         try:
             return await self._handle(state, event, clean_text(raw_text), confidence, digits)
         finally:

@@ -3,17 +3,14 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.http import json_input
+from bot.http.errors import error
 
+__all__ = ["MAX_BODY_BYTES", "error", "json_body"]
 MAX_BODY_BYTES = 64 * 1024
-
-
-def error(status: int, message: str) -> HTTPResponse:
-    return response.json({"error": message}, status=status)
 
 
 def json_body(request: Request) -> tuple[Optional[dict[str, Any]], Optional[HTTPResponse]]:

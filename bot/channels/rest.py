@@ -91,13 +91,12 @@ class ResidentRestInput(RestInput):
 
     _limits: Optional[limits.MessageLimits] = None
 
-    def within_limits(self, request: Request, sender: str, trusted: bool) -> bool:
+    def within_limits(self, request: Request, conversation: str, trusted: bool) -> bool:
         """Per conversation always; per address unless the client is trusted (a back end speaks for
         many residents from one address)."""
         if ResidentRestInput._limits is None:
             ResidentRestInput._limits = limits.MessageLimits()
         checked = ResidentRestInput._limits
-        conversation = sessions.conversation_id(self.name(), sender)
         if trusted:
             return checked.per_conversation.allow(conversation)
         return checked.allow(conversation, limits.client_address(request))
@@ -136,7 +135,8 @@ class ResidentRestInput(RestInput):
             trusted = self.trusted_client(request)
             sender = self.resident(request, sender)
             headers = {sessions.SENDER_HEADER: sender}
-            if not self.within_limits(request, sender, trusted):
+            conversation = sessions.conversation_id(self.name(), sender)
+            if not self.within_limits(request, conversation, trusted):
                 return response.json({"error": busy(settings.get("HOTLINE_NUMBER"))}, status=429, headers=headers)
             canned = self.too_long(sender, message)
             if canned is not None:
@@ -146,7 +146,6 @@ class ResidentRestInput(RestInput):
             if canned is not None:
                 return response.json(canned, headers=headers)
             collector = CollectingOutputChannel()
-            conversation = sessions.conversation_id(self.name(), sender)
             message = UserMessage(text, collector, conversation, input_channel=self.name())
             replies = await converse(on_new_message, message, collector)
             for reply in replies:

@@ -63,7 +63,7 @@ class WebChatInput(ResidentRestInput):
             if not isinstance(sender, str) or not SENDER.fullmatch(sender) or not sessions.valid(sender):
                 # only a conversation this server issued can rate its answers
                 return error(400, "缺少或无效的 sender。")
-            if not self.within_limits(request, sender, trusted=False):
+            if not self.within_limits(request, sessions.conversation_id(self.name(), sender), trusted=False):
                 return error(429, busy(settings.get("HOTLINE_NUMBER")))
             try:
                 await asyncio.to_thread(feedback.record, "web", data.get("kind"), data.get("value"), sender)
