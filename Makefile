@@ -20,7 +20,7 @@ PYTHON310 := $(shell for p in python3.10 /root/.pyenv/versions/3.10.13/bin/pytho
 help:
 	@echo "make run    set up, build the records database, train if needed, start the assistant"
 	@echo "make test   set up, then run every test (pytest, rasa data validate, rasa test)"
-	@echo "make eval   set up, then print NLU and test-story figures (reports in reports/)"
+	@echo "make eval   set up, then print NLU, test-story and blind end-to-end figures (reports/)"
 	@echo "make bench  set up, then drive simulated residents at 1, 10 and 50 at once (reports/bench/)"
 	@echo "make run-prod  production layout: PostgreSQL, Redis lock store, two Rasa and two action servers behind nginx"
 
@@ -84,6 +84,7 @@ test: setup chromium nginx
 
 eval: setup
 	@$(PY) scripts/evaluate.py
+	@$(PY) scripts/evaluate_e2e.py
 
 bench: setup
 	@$(PY) scripts/benchmark.py

@@ -54,6 +54,17 @@ class ActionAbuse(Action):
         return []
 
 
+class ActionRefuseInstruction(Action):
+    """An attempt to instruct the assistant: what it does, in one sentence; no ticket, no number read off it."""
+
+    def name(self) -> Text:
+        return "action_refuse_instruction"
+
+    def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(text=replies.instruction_refused())
+        return []
+
+
 class ActionAdvice(Action):
     """General guidance from the records, never a diagnosis or advice, and a referral."""
 

@@ -26,10 +26,14 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import settings
 from bot.safety.classifier import ORDINARY, EmergencyClassifier, example_files, load_examples
 from bot.safety.detector import EmergencyDetector as Detector
+from bot.safety import instructions
 from bot.safety.emergency import DEFAULT_RULES, Rules, rules_for, without_figures
 
 logger = logging.getLogger(__name__)
 EMERGENCY = "emergency"
+# a message that instructs the assistant (bot/safety/instructions.py): neither an emergency nor any
+# other request, whatever the intent model made of it
+INSTRUCTION = "instruction"
 # TfidfVectorizer keeps its idf weights as a sparse matrix: the one type skops does not trust by default
 TRUSTED = {"scipy.sparse._csr.csr_matrix"}
 MODEL_FILE = "emergency_classifier.skops"
@@ -40,7 +44,7 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"rules": str(DEFAULT_RULES), "examples": "data/safety/examples", "threshold": 0.8, "veto": 0.2,
-                "C": 40.0}
+                "C": 40.0, "instructions": str(instructions.DEFAULT_FILE)}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  classifier: Optional[EmergencyClassifier] = None) -> None:
@@ -48,7 +52,8 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
         self.rules = rules_for(str(config["rules"]))  # a broken rules file stops the server at start
         self._model_storage = model_storage
         self._resource = resource
-        self.detector = Detector(self.rules, classifier, float(config["threshold"]), float(config["veto"]))
+        guard = instructions.guard(str(settings.ROOT / config["instructions"]))
+        self.detector = Detector(self.rules, classifier, float(config["threshold"]), float(config["veto"]), guard)
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -98,6 +103,12 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
         intent = message.get(INTENT) or {}
         ranking = message.get(INTENT_RANKING_KEY) or []
         kind = self.detector.kind(text)
+        if kind is None and self.detector.instructions is not None and self.detector.instructions.matches(text):
+            message.set(INTENT, {"name": INSTRUCTION, "confidence": 1.0}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [{"name": INSTRUCTION, "confidence": 1.0}]
+                        + [r for r in ranking if r.get("name") != INSTRUCTION and not _is_emergency(r.get("name"))],
+                        add_to_output=True)
+            return
         if kind is None:
             if _is_emergency(intent.get("name")):
                 # the intent model's emergency guess never decides: its next guess stands

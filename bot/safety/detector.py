@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from bot.safety.classifier import EmergencyClassifier, Reading
+from bot.safety.instructions import InstructionGuard
 from bot.safety.emergency import Rules, detect, excluded, normalise, only_supposed, rule_for_type, without_figures
 
 SELF_HARM = "self_harm"
@@ -31,10 +32,14 @@ class EmergencyDetector:
     classifier: Optional[EmergencyClassifier] = None
     threshold: float = 0.8
     veto: float = 0.2
+    instructions: Optional[InstructionGuard] = None
 
     def kind(self, text: str) -> Optional[str]:
         """The emergency type a message reports, or None."""
         rule = detect(text, self.rules)
+        if rule is None and self.instructions is not None and self.instructions.matches(text):
+            # an instruction to the assistant reports nothing; the classifier would read it anyway
+            return None
         plain = without_figures(text, self.rules)
         reading = self.classifier.read([plain])[0] if self.classifier is not None and plain else None
         if (rule is not None and reading is not None and rule.type != SELF_HARM
