@@ -1,0 +1,181 @@
+"""NLU component: the record a message means, from the resolver (bot/resolver), over exact aliases.
+
+Runs after the intent and fallback classifiers and before the EmergencyDetector, which still decides
+last. Where the resolver is sure of a service and the message named none the EntityRuler knows, it
+adds the `service` entity (the record's name) and, unless the resident was greeting, asking for a
+person or the like, sets the intent to the detail asked (data/lexicon/aspects.yml). The same for a
+plan item. Thresholds are chosen on the blind dev split (scripts/evaluate_e2e.py).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any, Dict, Iterable, List, Optional, Text
+
+import skops.io as sio
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot import normalise, resolver, settings
+from bot.records.loader import load_records
+from bot.resolver import examples as record_examples
+
+logger = logging.getLogger(__name__)
+MODEL_FILE = "record_model.skops"
+VOCABULARY_FILE = "vocabulary.json"
+SERVICE_INTENTS = {"ask_service", "ask_service_materials", "ask_service_where", "ask_service_hours",
+                   "ask_service_fee", "ask_service_time_limit", "ask_service_online"}
+PLAN_INTENTS = {"ask_plan_overview", "ask_plan_target", "ask_plan_project", "ask_plan_department",
+                "ask_plan_agent", "ask_city_figures", "ask_plan_application"}
+PLAN_ENTITIES = {"plan_item", "metric", "plan_project", "document"}
+# what the resident did is clear from the words alone, whatever record they mention
+KEEP = {"greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "request_human", "insult", "instruction",
+        "inform"}
+# a complaint stays one when the resident says so; otherwise the intent model's guess may yield
+COMPLAINT_WORDS = re.compile(r"投诉|举报|不满|差劲|太差|态度|气死|曝光|告你们|反映")
+# intents of messages that name no record, for the model's `none` class
+NONE_INTENTS = {"greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "request_human", "complaint",
+                "out_of_scope", "chitchat", "insult", "sensitive", "ask_advice"}
+RECORD_ENTITIES = {"service"} | PLAN_ENTITIES
+
+
+def nlu_examples(messages: Iterable[Message]) -> list[tuple[str, str]]:
+    """NLU examples as (text, record label): those naming a record by an entity whose value is a
+    record's name or alias, and those of intents that name none."""
+    records = load_records(settings.get("RECORDS_DIR"))
+    by_name = record_examples.names(records)
+    found: list[tuple[str, str]] = []
+    for message in messages:
+        text, intent = message.get(TEXT), message.get(INTENT)
+        if not text or not intent:
+            continue
+        labels = {by_name.get(str(e.get("value"))) for e in message.get(ENTITIES) or [] if e.get("entity") in RECORD_ENTITIES}
+        labels.discard(None)
+        if len(labels) == 1:
+            found.append((text, labels.pop()))
+        elif not labels and (intent in NONE_INTENTS or intent.startswith("emergency")
+                             or (intent in SERVICE_INTENTS and not message.get(ENTITIES))):
+            found.append((text, record_examples.NONE))
+    return found
+
+
+def train_model(nlu: list[tuple[str, str]], C: float = 20.0) -> resolver.RecordModel:
+    records = load_records(settings.get("RECORDS_DIR"))
+    words = normalise.lexicon()
+    extra = [w for w in list(words.replacements) + list(words.replacements.values()) if re.fullmatch(r"[\u4e00-\u9fff]{2,6}", w)]
+    vocabulary = record_examples.vocabulary(records, extra)
+    return resolver.RecordModel(C=C).fit(record_examples.record_examples(records) + nlu, vocabulary)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class RecordResolver(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"C": 20.0, "threshold": 0.1, "none_max": 0.8, "override": 0.5}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 model: Optional[resolver.RecordModel] = None) -> None:
+        self.config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+        self.titles = record_examples.titles(load_records(settings.get("RECORDS_DIR")))
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "RecordResolver":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        # records and lexicons are read from their own folders: a change there must retrain
+        import hashlib
+
+        digest = hashlib.sha256()
+        for folder in (settings.ROOT / "data" / "lexicon", settings.ROOT / "data" / "records"):
+            for path in sorted(folder.glob("*.yml")):
+                digest.update(path.name.encode() + path.read_bytes())
+        return digest.hexdigest()
+
+    def train(self, training_data: TrainingData) -> Resource:
+        self.model = train_model(nlu_examples(training_data.intent_examples), float(self.config["C"]))
+        with self._model_storage.write_to(self._resource) as directory:
+            sio.dump(self.model.pipeline, directory / MODEL_FILE)
+            (directory / VOCABULARY_FILE).write_text(json.dumps(self.model.vocabulary, ensure_ascii=False), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "RecordResolver":
+        model = None
+        try:
+            with model_storage.read_from(resource) as directory:
+                path = directory / MODEL_FILE
+                untrusted = sio.get_untrusted_types(file=path)
+                unexpected = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
+                if unexpected:
+                    raise ValueError(f"untrusted types in {path.name}: {unexpected}")
+                vocabulary = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
+                model = resolver.RecordModel(pipeline=sio.load(path, trusted=untrusted), vocabulary=vocabulary,
+                                             repair=normalise.TypoRepair(vocabulary))
+        except (ValueError, OSError) as exc:
+            logger.warning("The record model could not be loaded (%s): exact names only.", exc)
+        return cls(config, model_storage, resource, model)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.model is not None:
+            for message in messages:
+                self._process(message)
+        return messages
+
+    def _process(self, message: Message) -> None:
+        text = message.get(TEXT) or ""
+        if not text.strip() or text.startswith("/"):
+            return
+        intent = (message.get(INTENT) or {}).get("name") or ""
+        if intent in KEEP or (intent == "complaint" and COMPLAINT_WORDS.search(text)):
+            return
+        found = resolver.resolve(self.model, text)
+        entities = list(message.get(ENTITIES) or [])
+        named = {e.get("entity") for e in entities}
+        top = found.confident(float(self.config["threshold"]), float(self.config["none_max"]))
+        if top is None:
+            if "service" in named and intent in SERVICE_INTENTS and found.aspect_intent:
+                self._set_intent(message, found.aspect_intent, (message.get(INTENT) or {}).get("confidence", 1.0))
+            return
+        strong = top.probability >= float(self.config["override"])
+        title = self.titles.get(top.label)
+        if top.kind == "service" and title and ("service" not in named or strong) and not (named & PLAN_ENTITIES and not strong):
+            entities = [e for e in entities if e.get("entity") != "service"]
+            entities.append(_entity("service", title, text))
+            message.set(ENTITIES, entities, add_to_output=True)
+            self._set_intent(message, found.aspect_intent or (intent if intent in SERVICE_INTENTS else "ask_service"),
+                             top.probability)
+        elif top.kind == "plan" and title and not named & PLAN_ENTITIES and ("service" not in named or strong):
+            entities = [e for e in entities if e.get("entity") != "service"]
+            entities.append(_entity("plan_item", title, text))
+            message.set(ENTITIES, entities, add_to_output=True)
+            if intent not in PLAN_INTENTS:
+                self._set_intent(message, "ask_plan_overview", top.probability)
+
+    @staticmethod
+    def _set_intent(message: Message, name: str, confidence: float) -> None:
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        confidence = max(float(confidence), 0.9)  # above the fallback's threshold: the resolver is sure
+        message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [{"name": name, "confidence": confidence}]
+                    + [r for r in ranking if r.get("name") != name], add_to_output=True)
+
+
+TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "bot.resolver.", "builtins.")
+
+
+def _entity(name: str, value: str, text: str) -> dict[str, Any]:
+    return {"entity": name, "value": value, "start": 0, "end": len(text), "extractor": "RecordResolver",
+            "confidence_entity": 1.0}

@@ -1,0 +1,143 @@
+"""The resolver: a resident's message (and the conversation so far) → the record meant, the detail
+asked and how sure that is. Plain Python and scikit-learn: no Rasa import, so the NLU component, the
+actions and the evaluation scripts share it.
+
+The record model is a character n-gram and word TF-IDF logistic regression over every record's own
+texts (bot/resolver/examples.py) and the NLU examples that name a record; messages are read through
+bot/normalise.py, with typos repaired towards the records' vocabulary. The detail asked comes from
+data/lexicon/aspects.yml.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Optional, Sequence
+
+import numpy as np
+import yaml
+
+from bot import normalise, settings
+from bot.resolver.examples import NONE
+
+ASPECTS = settings.ROOT / "data" / "lexicon" / "aspects.yml"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    label: str
+    probability: float
+
+    @property
+    def kind(self) -> str:
+        return self.label.split(":", 1)[0]
+
+    @property
+    def record_id(self) -> str:
+        return self.label.split(":", 1)[1] if ":" in self.label else ""
+
+
+@dataclass(frozen=True)
+class Resolution:
+    candidates: tuple[Candidate, ...]  # records only, most likely first
+    none: float  # how likely the message names no record at all
+    aspect: Optional[str]
+    aspect_intent: Optional[str]
+    text: str = ""  # the message as the matchers read it
+
+    @property
+    def top(self) -> Optional[Candidate]:
+        return self.candidates[0] if self.candidates else None
+
+    def confident(self, threshold: float, none_max: float) -> Optional[Candidate]:
+        """The top record when it is at least `threshold` likely and `none` (no record meant) is below
+        `none_max`. Over some 170 records the probability is spread thin: 0.1 is a clear lead."""
+        top = self.top
+        return top if top is not None and top.probability >= threshold and self.none < none_max else None
+
+
+@dataclass(frozen=True)
+class Aspects:
+    intents: dict[str, str]
+    patterns: dict[str, re.Pattern]
+
+    def find(self, text: str) -> Optional[str]:
+        """The aspect whose words come last in the message (the question usually ends a sentence)."""
+        best, position = None, -1
+        for aspect, pattern in self.patterns.items():
+            for match in pattern.finditer(text):
+                if match.start() > position:
+                    best, position = aspect, match.start()
+        return best
+
+
+def load_aspects(path: Path = ASPECTS) -> Aspects:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    intents, patterns = {}, {}
+    for aspect, entry in (data.get("aspects") or {}).items():
+        try:
+            patterns[aspect] = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]))
+        except (re.error, KeyError, TypeError) as exc:
+            raise ValueError(f"{Path(path).name}: aspect {aspect}: {exc}") from exc
+        intents[aspect] = str(entry.get("intent") or "ask_service")
+    return Aspects(intents, patterns)
+
+
+@lru_cache(maxsize=1)
+def aspects() -> Aspects:
+    return load_aspects()
+
+
+def _words(text: str) -> list[str]:
+    import jieba
+
+    return [w for w in jieba.lcut(text) if w.strip()]
+
+
+@dataclass
+class RecordModel:
+    """Text → record label, with probabilities over every record and `none`."""
+    C: float = 20.0
+    pipeline: Any = None
+    repair: Optional[normalise.TypoRepair] = None
+    vocabulary: list[str] = field(default_factory=list)
+
+    def read(self, text: str) -> str:
+        return normalise.for_matching(text, self.repair)
+
+    def fit(self, examples: Sequence[tuple[str, str]], vocabulary: Iterable[str] = ()) -> "RecordModel":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import FeatureUnion, Pipeline
+
+        self.vocabulary = sorted(set(vocabulary))
+        self.repair = normalise.TypoRepair(self.vocabulary) if self.vocabulary else None
+        texts = [self.read(t) for t, _ in examples]
+        labels = [lab for _, lab in examples]
+        features = FeatureUnion([
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1)),
+            ("words", TfidfVectorizer(analyzer=_words, sublinear_tf=True)),
+        ])
+        self.pipeline = Pipeline([("features", features),
+                                  ("model", LogisticRegression(C=self.C, max_iter=3000, random_state=2026))])
+        self.pipeline.fit(texts, labels)
+        return self
+
+    def candidates(self, text: str, limit: int = 5) -> tuple[tuple[Candidate, ...], str]:
+        read = self.read(text)
+        if not read.strip() or self.pipeline is None:
+            return (), read
+        probabilities = self.pipeline.predict_proba([read])[0]
+        classes = self.pipeline.classes_
+        order = np.argsort(probabilities)[::-1][:limit]
+        return tuple(Candidate(str(classes[i]), float(probabilities[i])) for i in order), read
+
+
+def resolve(model: RecordModel, text: str, limit: int = 5) -> Resolution:
+    candidates, read = model.candidates(text, limit + 1)
+    found = aspects()
+    aspect = found.find(read)
+    none = next((c.probability for c in candidates if c.label == NONE), 0.0)
+    records = tuple(c for c in candidates if c.label != NONE)[:limit]
+    return Resolution(records, none, aspect, found.intents.get(aspect) if aspect else None, read)
