@@ -60,6 +60,7 @@ def service_answer(service: Any, aspect: str = "ask_service", office: Optional[A
     else:
         body = [
             f"【{name}】{service.description}",
+            *([f"· 谁能办：{service.eligibility}"] if getattr(service, "eligibility", None) else []),
             f"· 带什么：{materials}",
             f"· 在哪办：{service.where}",
             f"· 网上办：{service.online}",

@@ -1,6 +1,6 @@
 """One normalisation of residents' text for matching, shared by the NLU, the resolver, search and safety.
 
-Width folding (NFKC), traditional → simplified by OpenCC (phrase level), Chinese numerals → digits
+Width folding (NFKC), traditional → simplified by OpenCC (tw2sp: characters, Taiwan forms and phrases), Chinese numerals → digits
 by cn2an where they stand for a number (三百二十架 → 320架, 二零二八年 → 2028年, but not 一下, 一样),
 Wuhan dialect, everyday names and English words from data/lexicon/colloquial.yml, spoken fillers
 removed, and typos repaired by sound (pypinyin) towards the records' own vocabulary only.
@@ -34,7 +34,8 @@ _COMMON = re.compile("[不去是的了在有我你他她这那个么什就都也
 def _converter():
     import opencc
 
-    return opencc.OpenCC("t2s")
+    # Taiwan forms and phrases (tw2sp): 著火 → 着火, 軟體 → 软件; plain t2s keeps 著, valid in both scripts
+    return opencc.OpenCC("tw2sp")
 
 
 @lru_cache(maxsize=4096)
@@ -43,7 +44,11 @@ def simplified(text: str) -> str:
     if not text:
         return text
     with _opencc_lock:  # one converter, shared by the server's threads
-        return _converter().convert(text)
+        converted = _converter().convert(text)
+    if "么" in text and len(converted) == len(text):
+        # tw2sp reads a lone 么 as the Taiwan form of 幺; in Wuhan 么样, 么事 it is 么
+        converted = "".join("么" if o == "么" else c for o, c in zip(text, converted))
+    return converted
 
 
 def width(text: str) -> str:
@@ -171,4 +176,4 @@ def for_matching(text: str, repair: Optional[TypoRepair] = None) -> str:
     text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", words.without_fillers(text))
     if repair is not None:
         text = repair.repair(text)
-    return words.standard_words(text)
+    return words.standard_words(text).strip()

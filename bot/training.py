@@ -15,14 +15,17 @@ from bot import settings
 
 ROOT = settings.ROOT
 TRAINING_DATA = ["data/nlu", "data/rules", "data/stories", "build/nlu"]
-INPUTS = ["config.yml", "domain", *TRAINING_DATA, "build/jieba", "data/safety"]
+# and what the trained components read or run: records, lexicons and the code that reads text
+INPUTS = ["config.yml", "domain", *TRAINING_DATA, "build/jieba", "data/safety", "data/lexicon", "data/records",
+          "bot/normalise.py", "bot/resolver", "bot/nlp", "bot/safety"]
 
 
 def inputs_digest() -> str:
     h = hashlib.sha256()
     for entry in INPUTS:
         path = ROOT / entry
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
+            if path.is_dir() else [path]
         for f in files:
             h.update(str(f.relative_to(ROOT)).encode())
             h.update(f.read_bytes())

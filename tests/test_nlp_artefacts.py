@@ -69,8 +69,9 @@ def test_a_records_change_regenerates_the_artefacts_and_calls_for_training(tmp_p
     import bot.training as training
     from bot.nlp.artefacts import generate
 
-    for entry in ("config.yml", "domain", "data"):
+    for entry in ("config.yml", "domain", "data", "bot"):
         source = ROOT / entry
+        (tmp_path / entry).parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / entry)
     build = tmp_path / "build"
     assert len(generate(RECORDS, build)) == 3

@@ -43,6 +43,9 @@ COMPLAINT_WORDS = re.compile(r"投诉|举报|不满|差劲|太差|态度|气死|
 NONE_INTENTS = {"greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "request_human", "complaint",
                 "out_of_scope", "chitchat", "insult", "sensitive", "ask_advice"}
 RECORD_ENTITIES = {"service"} | PLAN_ENTITIES
+# the parse-data key of the records that could be meant, and how likely one must be to be offered
+CANDIDATES = "record_candidates"
+OFFERED = 0.05
 
 
 def nlu_examples(messages: Iterable[Message]) -> list[tuple[str, str]]:
@@ -65,7 +68,7 @@ def nlu_examples(messages: Iterable[Message]) -> list[tuple[str, str]]:
     return found
 
 
-def train_model(nlu: list[tuple[str, str]], C: float = 20.0) -> resolver.RecordModel:
+def train_model(nlu: list[tuple[str, str]], C: float = 50.0) -> resolver.RecordModel:
     records = load_records(settings.get("RECORDS_DIR"))
     words = normalise.lexicon()
     extra = [w for w in list(words.replacements) + list(words.replacements.values()) if re.fullmatch(r"[\u4e00-\u9fff]{2,6}", w)]
@@ -77,7 +80,7 @@ def train_model(nlu: list[tuple[str, str]], C: float = 20.0) -> resolver.RecordM
 class RecordResolver(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"C": 20.0, "threshold": 0.1, "none_max": 0.8, "override": 0.5}
+        return {"C": 50.0, "threshold": 0.2, "none_max": 0.9, "override": 0.5}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[resolver.RecordModel] = None) -> None:
@@ -139,9 +142,16 @@ class RecordResolver(GraphComponent):
         if not text.strip() or text.startswith("/"):
             return
         intent = (message.get(INTENT) or {}).get("name") or ""
-        if intent in KEEP or (intent == "complaint" and COMPLAINT_WORDS.search(text)):
+        if intent in KEEP:
             return
         found = resolver.resolve(self.model, text)
+        # the records that could be meant, for asking back with their names (actions/ask_back.py)
+        message.set(CANDIDATES, [{"kind": c.kind, "title": self.titles[c.label], "probability": round(c.probability, 3),
+                                  "aspect_intent": found.aspect_intent}
+                                 for c in found.candidates[:3] if c.label in self.titles and c.probability >= OFFERED],
+                    add_to_output=True)
+        if intent == "complaint" and COMPLAINT_WORDS.search(text) and found.aspect is None:
+            return  # a complaint said as one; "想投诉，找哪个" asks where to complain, and is answered
         entities = list(message.get(ENTITIES) or [])
         named = {e.get("entity") for e in entities}
         top = found.confident(float(self.config["threshold"]), float(self.config["none_max"]))

@@ -8,10 +8,11 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import unicodedata
 from typing import Iterable
 
 import jieba
+
+from bot.normalise import basic, lexicon, simplified  # noqa: F401  (simplified: re-exported)
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -25,14 +26,6 @@ STOPWORDS = set(
     "东西 什么样 怎么样 事情 问题 情况 现在 时候 还能 能否 应该 一般".split()
 )
 
-# Wuhan dialect and the commonest misspellings, folded into the words the records use before
-# segmentation: 么样 → 怎么, 冇得 → 没有, 身分证 → 身份证. General language, not per-question fixes.
-COLLOQUIAL = {
-    "么样": "怎么", "么子": "什么", "么事": "什么事", "么东西": "什么", "冇得": "没有", "冇": "没",
-    "几多": "多少", "好多": "多少", "伢": "孩子", "屋里": "家里", "蛮": "很", "咧": "", "撒": "", "啵": "",
-    "身分证": "身份证", "户口薄": "户口簿", "公基金": "公积金", "港奥": "港澳", "社报": "社保",
-}
-_COLLOQUIAL = re.compile("|".join(sorted(map(re.escape, COLLOQUIAL), key=len, reverse=True)))
 _CJK_CHAR = re.compile(r"^[\u4e00-\u9fff]$")
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -69,8 +62,9 @@ class Segmenter:
 
 
 def standardise(text: str) -> str:
-    """normalise(), then dialect and common misspellings folded into standard words."""
-    return _COLLOQUIAL.sub(lambda m: COLLOQUIAL[m.group(0)], normalise(text))
+    """normalise(), then dialect, everyday names and English words as the records say them
+    (data/lexicon/colloquial.yml, shared with the NLU and the resolver)."""
+    return lexicon().standard_words(normalise(text))
 
 
 def bigrams(text: str) -> set[str]:
@@ -82,13 +76,5 @@ def bigrams(text: str) -> set[str]:
 
 
 def normalise(text: str) -> str:
-    """NFKC folds full-width digits and letters (２０２８, ＡＩ) into the forms the records use."""
-    return simplified(unicodedata.normalize("NFKC", text or "")).lower().strip()
-
-
-def simplified(text: str) -> str:
-    """Traditional characters as simplified (補辦身份證 -> 补办身份证): residents from Hong Kong,
-    Taiwan or abroad write them, and every record, rule and training example is in simplified."""
-    import zhconv
-
-    return zhconv.convert(text, "zh-cn") if text else text
+    """Width, script, case and numerals folded (bot/normalise.py): ２０２８ → 2028, 補辦 → 补办."""
+    return basic(text or "").strip()

@@ -134,10 +134,41 @@ class RecordModel:
         return tuple(Candidate(str(classes[i]), float(probabilities[i])) for i in order), read
 
 
+# a long message (a voice run-on, a story before the question) is also read piece by piece: the
+# record named in one clause must not drown in the rest
+LONG = 24
+WINDOW, STRIDE = 16, 8
+_CLAUSES = re.compile(r"[,.!?;:，。！？；：、\s]+")
+
+
+def pieces(read: str) -> list[str]:
+    """Clauses of a long message, and windows of the clauses still too long to be one question."""
+    found = []
+    for clause in (c for c in _CLAUSES.split(read) if c):
+        if len(clause) <= LONG:
+            found.append(clause)
+        else:
+            found += [clause[i:i + WINDOW] for i in range(0, len(clause) - WINDOW + STRIDE, STRIDE)]
+    return [p for p in found if len(p) >= 4]
+
+
 def resolve(model: RecordModel, text: str, limit: int = 5) -> Resolution:
     candidates, read = model.candidates(text, limit + 1)
     found = aspects()
     aspect = found.find(read)
     none = next((c.probability for c in candidates if c.label == NONE), 0.0)
-    records = tuple(c for c in candidates if c.label != NONE)[:limit]
+    best = {c.label: c.probability for c in candidates if c.label != NONE}
+    if len(read) > LONG and model.pipeline is not None:
+        parts = pieces(read)
+        if len(parts) > 1:
+            for probabilities in model.pipeline.predict_proba(parts):
+                for i in np.argsort(probabilities)[::-1][:limit]:
+                    label = str(model.pipeline.classes_[i])
+                    if label != NONE:
+                        best[label] = max(best.get(label, 0.0), float(probabilities[i]))
+            # the whole message's doubt counts only as much as its least doubtful piece's
+            nones = model.pipeline.predict_proba(parts)[:, list(model.pipeline.classes_).index(NONE)] \
+                if NONE in model.pipeline.classes_ else [none]
+            none = min(none, float(min(nones)))
+    records = tuple(Candidate(label, p) for label, p in sorted(best.items(), key=lambda kv: -kv[1]))[:limit]
     return Resolution(records, none, aspect, found.intents.get(aspect) if aspect else None, read)

@@ -1,0 +1,83 @@
+"""The one normalisation of residents' text (bot/normalise.py) and the resolver's pieces (bot/resolver)."""
+from __future__ import annotations
+
+import pytest
+
+from bot import normalise
+from bot.resolver import Candidate, Resolution, load_aspects, pieces
+from bot.resolver.examples import objects, record_examples
+
+REPAIR = normalise.TypoRepair(["户口本", "驾驶证", "社保卡", "公积金", "贷款", "记录", "身份证", "补办", "公式", "公示"])
+
+
+@pytest.mark.parametrize("written, read", [
+    ("退休人員的住房公積金怎麼提取", "退休人员的住房公积金怎么提取"),
+    ("廚房著火了", "厨房着火了"),
+    ("２０２８年", "2028年"),
+    ("到二零二八年三百二十架", "到2028年320架"),
+    ("我今年六十五岁了", "我今年65岁了"),
+])
+def test_script_width_and_numerals_fold(written, read):
+    assert normalise.basic(written) == read
+
+
+@pytest.mark.parametrize("text", ["我问一下", "一样的", "一一对应", "十四五期间", "一次性创业补贴"])
+def test_numerals_that_are_words_stay(text):
+    assert normalise.basic(text) == text
+
+
+@pytest.mark.parametrize("written, read", [
+    ("户口笨丢了怎么补办", "户口簿丢了怎么补办"),  # repaired by sound, then the record's word
+    ("驾使证过期了", "驾驶证过期了"),
+    ("社宝咔第一次怎么申请", "社保卡第一次怎么申请"),
+    ("住房公基金带款", "住房公积金贷款"),
+    ("我的shenfenzheng快到期了", "我的身份证快到期了"),
+])
+def test_typos_are_repaired_towards_the_vocabulary_only(written, read):
+    assert normalise.for_matching(written, REPAIR) == read
+
+
+def test_repair_leaves_common_words_and_words_of_shared_sound_alone():
+    assert "不办" in normalise.for_matching("周末办不办", REPAIR)  # not 补办
+    assert "公式" in normalise.for_matching("这个公式", REPAIR)  # 公式 and 公示 share a sound: no repair
+
+
+def test_dialect_fillers_and_english_words_become_the_records_words():
+    read = normalise.for_matching("喂 我问一下 伢的医保么样办撒，要几多钱")
+    assert read.startswith("孩子的医保怎么办") and "多少钱" in read and "喂" not in read
+    assert normalise.for_matching("我的ID card丢了，可以online补办吗") == "我的身份证丢了,可以网上补办吗"
+    assert "什么事" in normalise.for_matching("什么事")  # 么事 is dialect only on its own
+
+
+def test_a_broken_lexicon_entry_is_refused_with_the_file_name(tmp_path):
+    path = tmp_path / "colloquial.yml"
+    path.write_text("dialect:\n  么样:\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="colloquial.yml: dialect"):
+        normalise.load_lexicon(path)
+
+
+def test_the_detail_asked_is_the_last_one_named():
+    aspects = load_aspects()
+    assert aspects.find("身份证丢了去补办要带什么") == "materials"
+    assert aspects.find("补办要多少钱") == "fee"
+    assert aspects.find("周末上班吗") == "hours"
+    assert aspects.find("社保卡丢了") is None
+
+
+def test_long_messages_are_also_read_clause_by_clause():
+    parts = pieces("喂喂听得到吧我跟你说我儿子儿媳都在外面跑车孙子一直跟着我住,报名要准备哪些东西")
+    assert "报名要准备哪些东西" in parts and all(len(p) <= 24 for p in parts)
+
+
+def test_a_record_is_confident_only_above_both_thresholds():
+    r = Resolution((Candidate("service:x", 0.3),), none=0.5, aspect=None, aspect_intent=None)
+    assert r.confident(0.2, 0.9).record_id == "x"
+    assert r.confident(0.4, 0.9) is None
+    assert r.confident(0.2, 0.4) is None
+
+
+def test_each_service_is_reached_by_its_object_said_with_everyday_phrasings():
+    assert objects("居民身份证补领", "补领") == ["居民身份证", "身份证"]
+    service = {"id": "s", "name": "社会保障卡补换", "aliases": [], "category": "社保", "description": ""}
+    texts = {t for t, label in record_examples({"services": [service]}) if label == "service:s"}
+    assert {"社会保障卡丢了", "社会保障卡坏了", "社会保障卡刷不出来了"} <= texts
