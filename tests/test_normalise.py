@@ -81,3 +81,10 @@ def test_each_service_is_reached_by_its_object_said_with_everyday_phrasings():
     service = {"id": "s", "name": "社会保障卡补换", "aliases": [], "category": "社保", "description": ""}
     texts = {t for t, label in record_examples({"services": [service]}) if label == "service:s"}
     assert {"社会保障卡丢了", "社会保障卡坏了", "社会保障卡刷不出来了"} <= texts
+
+
+def test_a_clear_lead_is_confident_even_where_probability_is_spread_thin():
+    r = Resolution((Candidate("service:x", 0.09), Candidate("service:y", 0.02)), none=0.3, aspect=None, aspect_intent=None)
+    assert r.confident(0.2, 0.9, lead_floor=0.05, lead=3).record_id == "x"
+    assert r.confident(0.2, 0.9, lead_floor=0.05, lead=5) is None
+    assert r.confident(0.2, 0.9) is None

@@ -80,7 +80,7 @@ def train_model(nlu: list[tuple[str, str]], C: float = 50.0) -> resolver.RecordM
 class RecordResolver(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"C": 50.0, "threshold": 0.2, "none_max": 0.9, "override": 0.5}
+        return {"C": 50.0, "threshold": 0.3, "none_max": 0.9, "lead_floor": 0.05, "lead": 3.0, "override": 0.5}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[resolver.RecordModel] = None) -> None:
@@ -154,7 +154,8 @@ class RecordResolver(GraphComponent):
             return  # a complaint said as one; "想投诉，找哪个" asks where to complain, and is answered
         entities = list(message.get(ENTITIES) or [])
         named = {e.get("entity") for e in entities}
-        top = found.confident(float(self.config["threshold"]), float(self.config["none_max"]))
+        top = found.confident(float(self.config["threshold"]), float(self.config["none_max"]),
+                              float(self.config["lead_floor"]), float(self.config["lead"]))
         if top is None:
             if "service" in named and intent in SERVICE_INTENTS and found.aspect_intent:
                 self._set_intent(message, found.aspect_intent, (message.get(INTENT) or {}).get("confidence", 1.0))

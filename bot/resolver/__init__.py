@@ -50,11 +50,17 @@ class Resolution:
     def top(self) -> Optional[Candidate]:
         return self.candidates[0] if self.candidates else None
 
-    def confident(self, threshold: float, none_max: float) -> Optional[Candidate]:
-        """The top record when it is at least `threshold` likely and `none` (no record meant) is below
-        `none_max`. Over some 170 records the probability is spread thin: 0.1 is a clear lead."""
+    def confident(self, threshold: float, none_max: float, lead_floor: float = 1.0, lead: float = 0.0) -> Optional[Candidate]:
+        """The top record when `none` (no record meant) is below `none_max` and the record is at least
+        `threshold` likely, or at least `lead_floor` likely and `lead` times the next one. Over some
+        170 records the probability is spread thin: a clear lead counts as much as a high figure."""
         top = self.top
-        return top if top is not None and top.probability >= threshold and self.none < none_max else None
+        if top is None or self.none >= none_max:
+            return None
+        second = self.candidates[1].probability if len(self.candidates) > 1 else 0.0
+        if top.probability >= threshold or (top.probability >= lead_floor and top.probability >= lead * second):
+            return top
+        return None
 
 
 @dataclass(frozen=True)

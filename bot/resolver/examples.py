@@ -19,6 +19,8 @@ SITUATIONS = settings.ROOT / "data" / "lexicon" / "situations.yml"
 NONE = "none"
 # prefixes that residents leave out: 居民身份证 → 身份证, 机动车驾驶证 → 驾驶证
 _SHORTER = ("居民", "机动车", "住房", "普通", "往来", "中华人民共和国")
+# the action words of a service one gets for the first time, which the object alone names
+FIRST_TIME = {"首次申领", "申领", "新办", "签发", "设立登记", "报装", "开户"}
 _SERVICE_TEMPLATES = ("{}", "{}怎么办", "{}要怎么弄", "我想{}", "{}去哪里办", "{}要带什么", "{}多少钱", "{}要多久")
 _FIGURE_FORWARD = ("{metric}是多少", "{metric}的目标", "{metric}要达到多少", "到{year}年{metric}多少")
 _FIGURE_BACKWARD = ("{as_written}是指什么", "{as_written}说的是什么", "{as_written}是什么意思")
@@ -51,6 +53,10 @@ def service_texts(service: dict[str, Any], situations: dict[str, list[str]], rng
         texts.append(rng.choice(_SERVICE_TEMPLATES).format(alias))
     actions = [a for a in sorted(situations, key=len, reverse=True) if a in name]
     for action in actions[:1] or [""]:
+        if action in FIRST_TIME or name.endswith("办理"):
+            # the object said alone ("想办个居住证") means getting it, not replacing or extending it
+            for obj in objects(name.removesuffix("办理"), action):
+                texts += [obj, f"办{obj}", f"想办个{obj}", f"{obj}怎么办理", f"办个{obj}要什么"]
         for obj in objects(name, action):
             for phrase in situations.get(action, []) or ["办"]:
                 texts.append(f"{obj}{phrase}")
