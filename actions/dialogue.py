@@ -6,7 +6,7 @@ from typing import Text
 from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
-from actions import answers, replies
+from actions import answers, choices, replies
 from actions.ask_back import candidate_buttons
 from actions.context import (
     PLAN_INTENTS, SERVICE_INTENTS, apologise_on_failure, last_question, latest_entity, text_of,
@@ -74,9 +74,14 @@ class ActionAskAffirmation(Action):
         message = tracker.latest_message or {}
         ranking = [r for r in message.get("intent_ranking", []) if r.get("name") in CLARIFIABLE]
         entities = {e["entity"]: e["value"] for e in message.get("entities", []) if e.get("entity") and e.get("value")}
-        # records the resolver found close come first: their names, not the names of kinds of question
+        # a clear search hit is answered; else the records the resolver found close are offered by
+        # their names, before any names of kinds of question
         records = candidate_buttons(message)
         if records:
+            with session() as s:
+                top, _ = choices.decide(queries.search(s, text_of(tracker)))
+                if top is not None and answers.from_search(dispatcher, s, text_of(tracker)):
+                    return []
             dispatcher.utter_message(text=replies.did_you_mean(), buttons=records + [replies.none_of_these()])
             return []
         buttons = []

@@ -1,7 +1,7 @@
 """One normalisation of residents' text for matching, shared by the NLU, the resolver, search and safety.
 
-Width folding (NFKC), traditional → simplified by OpenCC (tw2sp: characters, Taiwan forms and phrases), Chinese numerals → digits
-by cn2an where they stand for a number (三百二十架 → 320架, 二零二八年 → 2028年, but not 一下, 一样),
+Width folding (NFKC), traditional → simplified by OpenCC (tw2s: characters and Taiwan forms),
+Chinese numerals → digits by cn2an where they stand for a number (三百二十架 → 320架, 二零二八年 → 2028年, but not 一下, 一样),
 Wuhan dialect, everyday names and English words from data/lexicon/colloquial.yml, spoken fillers
 removed, and typos repaired by sound (pypinyin) towards the records' own vocabulary only.
 What is stored and shown is never changed: this is for matching.
@@ -24,9 +24,11 @@ LEXICON = settings.ROOT / "data" / "lexicon" / "colloquial.yml"
 _SPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"[零〇一二三四五六七八九]{4}(?=年)")
 # a run of numerals with a unit inside (十, 百, 千) stands for a number; a lone 一 seldom does
-_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千]*[十百千][零〇一二两三四五六七八九十百千]*")
+# (two characters at least, not after 几: 几十, 十分感谢 and a lone 十 stay words)
+_NUMBER = re.compile(r"(?<!几)(?!十分)(?=[零〇一二两三四五六七八九十百千]{2})[零〇一二两三四五六七八九十百千]*[十百千][零〇一二两三四五六七八九十百千]*")
 _DIGITS = dict(zip("零〇一二三四五六七八九", "00123456789"))
 _opencc_lock = threading.Lock()
+_LATIN_WORD = re.compile(r"[a-z]+")
 _COMMON = re.compile("[不去是的了在有我你他她这那个么什就都也要会能还和与及或吗呢吧啊几多少怎一]")
 
 
@@ -34,8 +36,9 @@ _COMMON = re.compile("[不去是的了在有我你他她这那个么什就都也
 def _converter():
     import opencc
 
-    # Taiwan forms and phrases (tw2sp): 著火 → 着火, 軟體 → 软件; plain t2s keeps 著, valid in both scripts
-    return opencc.OpenCC("tw2sp")
+    # characters with Taiwan variants (tw2s): 著火 → 着火. Not tw2sp: its phrase table rewrites plain
+    # simplified words (小程序 → 小进程, 文件 → 文档); not t2s, which keeps 著 (valid in both scripts)
+    return opencc.OpenCC("tw2s")
 
 
 @lru_cache(maxsize=4096)
@@ -46,7 +49,7 @@ def simplified(text: str) -> str:
     with _opencc_lock:  # one converter, shared by the server's threads
         converted = _converter().convert(text)
     if "么" in text and len(converted) == len(text):
-        # tw2sp reads a lone 么 as the Taiwan form of 幺; in Wuhan 么样, 么事 it is 么
+        # tw2s reads a lone 么 as the Taiwan form of 幺; in Wuhan 么样, 么事 it is 么
         converted = "".join("么" if o == "么" else c for o, c in zip(text, converted))
     return converted
 
@@ -76,7 +79,6 @@ def numerals(text: str) -> str:
 @dataclass(frozen=True)
 class Lexicon:
     replacements: dict[str, str]
-    fillers: tuple[str, ...]
     pattern: re.Pattern
     filler_pattern: Optional[re.Pattern]
 
@@ -87,22 +89,50 @@ class Lexicon:
         return self.filler_pattern.sub("", text) if self.filler_pattern else text
 
 
+def _strings(value: object, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+        raise ValueError(f"{where}: must be a list of words")
+    return [str(v) for v in value]
+
+
 def load_lexicon(path: Path = LEXICON) -> Lexicon:
+    name = Path(path).name
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{name}: must be a mapping of sections")
     replacements: dict[str, str] = {}
     for section in ("dialect", "colloquial", "english"):
-        for said, standard in (data.get(section) or {}).items():
+        entries = data.get(section) or {}
+        if not isinstance(entries, dict):
+            raise ValueError(f"{name}: {section}: must map each form to a standard word")
+        for said, standard in entries.items():
             key = _SPACE.sub(" ", str(said).lower())
-            if not key or standard is None:
-                raise ValueError(f"{Path(path).name}: {section}: an entry needs a form and a standard word")
+            if not key or standard is None or not str(standard):
+                raise ValueError(f"{name}: {section}: an entry needs a form and a standard word ({said!r})")
+            if key in str(standard):
+                # 港澳通行证 → 往来港澳通行证 would rewrite its own result again and again
+                raise ValueError(f"{name}: {section}: {said!r} is part of its own standard word {standard!r}")
             replacements[key] = str(standard)
-    fillers = tuple(str(f) for f in data.get("fillers") or [])
+    fillers = _strings(data.get("fillers"), f"{name}: fillers")
+    openers = _strings(data.get("openers"), f"{name}: openers")
     alternatives = sorted(replacements, key=len, reverse=True)
-    # 么样, 么事 are dialect only where 么 does not end a standard word (什么事, 怎么样 stay)
-    pattern = re.compile("|".join(("(?<![什怎这那多要])" if a.startswith("么") else "") + re.escape(a)
-                                  for a in alternatives)) if alternatives else re.compile(r"(?!)")
-    filler_pattern = re.compile("|".join(map(re.escape, sorted(fillers, key=len, reverse=True)))) if fillers else None
-    return Lexicon(replacements, fillers, pattern, filler_pattern)
+
+    def alternative(form: str) -> str:
+        if re.fullmatch(r"[a-z' ]+", form):
+            return rf"(?<![a-z]){re.escape(form)}(?![a-z])"  # coffee is not cof+fee
+        if form.startswith("么"):
+            return "(?<![什怎这那多要])" + re.escape(form)  # 么样, 么事 only where 么 ends no word
+        return re.escape(form)
+
+    pattern = re.compile("|".join(map(alternative, alternatives))) if alternatives else re.compile(r"(?!)")
+    parts = []
+    if fillers:
+        parts.append("|".join(map(re.escape, sorted(fillers, key=len, reverse=True))))
+    if openers:
+        parts.append(r"(?:(?<=^)|(?<=[\s,.!?;:，。！？；：、]))(?:" + "|".join(map(re.escape, sorted(openers, key=len, reverse=True))) + r")(?![养奶食药饭])")  # 喂养, 喂奶
+    return Lexicon(replacements, pattern, re.compile("|".join(parts)) if parts else None)
 
 
 @lru_cache(maxsize=1)
@@ -111,28 +141,45 @@ def lexicon() -> Lexicon:
 
 
 class TypoRepair:
-    """Words written with other characters of the same sound (户口笨, 驾使证) or in pinyin
-    (shenfenzheng), mapped to the vocabulary word of that sound: only towards the vocabulary, only
-    where the written word is not already one of it, and never where two words share the sound."""
+    """Words written with other characters of the same sound (户口笨, 驾使证, 带款) or in pinyin
+    (shenfenzheng), mapped to the vocabulary word of that sound. Careful, because most homophones are
+    real words: never a piece that is itself a word of jieba's dictionary (老板 stays, not 老伴), only
+    a piece that differs from the vocabulary word in one character, two-character pieces only with the
+    same tones, never where two vocabulary words share a sound, pinyin only as a whole Latin word."""
 
     def __init__(self, vocabulary: Iterable[str]):
-        self.by_sound: dict[str, str] = {}
-        ambiguous: set[str] = set()
+        import jieba
+
+        self._dictionary = jieba.dt
+        self._dictionary.check_initialized()
         self.words = {w for w in vocabulary if 2 <= len(w) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", w)}
-        for word in self.words:
-            sound = "".join(_sound(c) for c in word)
-            if sound in self.by_sound and self.by_sound[sound] != word:
-                ambiguous.add(sound)
-            self.by_sound[sound] = word
-        for sound in ambiguous:  # two words of one sound: no way to tell which was meant
-            del self.by_sound[sound]
+        self.by_sound: dict[str, str] = {}
+        self.by_tones: dict[str, str] = {}
+        for table, read in ((self.by_sound, _sound), (self.by_tones, _tones)):
+            ambiguous: set[str] = set()
+            for word in self.words:
+                sound = "".join(read(c) for c in word)
+                if sound in table and table[sound] != word:
+                    ambiguous.add(sound)
+                table[sound] = word
+            for sound in ambiguous:  # two words of one sound: no way to tell which was meant
+                del table[sound]
         self.lengths = sorted({len(w) for w in self.words}, reverse=True)
-        self._latin = re.compile("|".join(sorted(map(re.escape, self.by_sound), key=len, reverse=True))) \
-            if self.by_sound else None
+
+    def _known(self, piece: str) -> bool:
+        return piece in self.words or self._dictionary.FREQ.get(piece, 0) > 0
+
+    def _meant(self, piece: str) -> Optional[str]:
+        if self._known(piece) or (len(piece) == 2 and _COMMON.search(piece)):
+            return None
+        word = (self.by_tones if len(piece) == 2 else self.by_sound).get(
+            "".join((_tones if len(piece) == 2 else _sound)(c) for c in piece))
+        if word is None or sum(a != b for a, b in zip(word, piece)) != 1:
+            return None
+        return word
 
     def repair(self, text: str) -> str:
-        if self._latin is not None and re.search(r"[a-z]{4,}", text):
-            text = self._latin.sub(lambda m: self.by_sound[m.group(0)], text)
+        text = _LATIN_WORD.sub(lambda m: self.by_sound.get(m.group(0), m.group(0)) if len(m.group(0)) >= 6 else m.group(0), text)
         out, i = [], 0
         while i < len(text):
             for n in self.lengths:
@@ -143,9 +190,7 @@ class TypoRepair:
                     out.append(piece)
                     i += n
                     break
-                if n == 2 and _COMMON.search(piece):
-                    continue  # 不办 is not 补办, 去办 not 取办: two characters with a common one are a word already
-                word = self.by_sound.get("".join(_sound(c) for c in piece))
+                word = self._meant(piece)
                 if word is not None:
                     out.append(word)
                     i += n
@@ -154,6 +199,13 @@ class TypoRepair:
                 out.append(text[i])
                 i += 1
         return "".join(out)
+
+
+@lru_cache(maxsize=8192)
+def _tones(char: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(lazy_pinyin(char, style=Style.TONE3))
 
 
 @lru_cache(maxsize=8192)
@@ -173,7 +225,7 @@ def for_matching(text: str, repair: Optional[TypoRepair] = None) -> str:
     Chinese characters, typos repaired towards the vocabulary."""
     words = lexicon()
     text = _SPACE.sub(" ", basic(text)).strip()
-    text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", words.without_fillers(text))
+    text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", words.without_fillers(words.without_fillers(text)))
     if repair is not None:
         text = repair.repair(text)
     return words.standard_words(text).strip()

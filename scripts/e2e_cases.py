@@ -113,6 +113,8 @@ class RestClient:
                 body = json.loads(response.read() or b"[]")
         except urllib.error.HTTPError as exc:
             return Turn(texts=[f"HTTP {exc.code}"])
+        except (urllib.error.URLError, OSError) as exc:  # one lost reply fails its case, not the run
+            return Turn(texts=[f"no reply: {exc.__class__.__name__}"])
         turn = Turn()
         for reply in body if isinstance(body, list) else []:
             if reply.get("text"):

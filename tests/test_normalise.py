@@ -7,7 +7,7 @@ from bot import normalise
 from bot.resolver import Candidate, Resolution, load_aspects, pieces
 from bot.resolver.examples import objects, record_examples
 
-REPAIR = normalise.TypoRepair(["户口本", "驾驶证", "社保卡", "公积金", "贷款", "记录", "身份证", "补办", "公式", "公示"])
+REPAIR = normalise.TypoRepair(["户口本", "驾驶证", "社保卡", "社保", "公积金", "贷款", "记录", "身份证", "补办", "公式", "公示"])
 
 
 @pytest.mark.parametrize("written, read", [
@@ -29,7 +29,7 @@ def test_numerals_that_are_words_stay(text):
 @pytest.mark.parametrize("written, read", [
     ("户口笨丢了怎么补办", "户口簿丢了怎么补办"),  # repaired by sound, then the record's word
     ("驾使证过期了", "驾驶证过期了"),
-    ("社宝咔第一次怎么申请", "社保卡第一次怎么申请"),
+    ("社宝第一次怎么申请", "社保第一次怎么申请"),  # same sound and tones, one character apart
     ("住房公基金带款", "住房公积金贷款"),
     ("我的shenfenzheng快到期了", "我的身份证快到期了"),
 ])
@@ -37,9 +37,27 @@ def test_typos_are_repaired_towards_the_vocabulary_only(written, read):
     assert normalise.for_matching(written, REPAIR) == read
 
 
-def test_repair_leaves_common_words_and_words_of_shared_sound_alone():
+def test_repair_leaves_real_words_common_words_and_words_of_shared_sound_alone():
     assert "不办" in normalise.for_matching("周末办不办", REPAIR)  # not 补办
-    assert "公式" in normalise.for_matching("这个公式", REPAIR)  # 公式 and 公示 share a sound: no repair
+    assert "公式" in normalise.for_matching("这个公式", REPAIR)  # a word of the dictionary
+    repair = normalise.TypoRepair(["老伴", "实施", "现实", "时限", "账户"])
+    for text in ("我老板没给我交社保", "办事时间", "显示办理时限", "manage my account"):
+        assert normalise.for_matching(text, repair) == text.replace("account", "账户"), text
+
+
+def test_plain_simplified_text_is_never_rewritten():
+    for text in ("小程序", "文件", "程序", "核心", "智慧城市", "建立", "整合", "著名", "喂养", "金额", "余额"):
+        assert normalise.for_matching(text) == text
+
+
+def test_a_lexicon_entry_inside_its_own_standard_word_is_refused(tmp_path):
+    path = tmp_path / "colloquial.yml"
+    path.write_text("colloquial:\n  港澳通行证: 往来港澳通行证\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="part of its own standard word"):
+        normalise.load_lexicon(path)
+    path.write_text("fillers: 喂 嗯\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="fillers: must be a list"):
+        normalise.load_lexicon(path)
 
 
 def test_dialect_fillers_and_english_words_become_the_records_words():
@@ -47,6 +65,7 @@ def test_dialect_fillers_and_english_words_become_the_records_words():
     assert read.startswith("孩子的医保怎么办") and "多少钱" in read and "喂" not in read
     assert normalise.for_matching("我的ID card丢了，可以online补办吗") == "我的身份证丢了,可以网上补办吗"
     assert "什么事" in normalise.for_matching("什么事")  # 么事 is dialect only on its own
+    assert normalise.for_matching("coffee feedback") == "coffee feedback"  # no fee inside English words
 
 
 def test_a_broken_lexicon_entry_is_refused_with_the_file_name(tmp_path):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+import zipfile
+from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Text
 
 import skops.io as sio
@@ -39,6 +41,11 @@ KEEP = {"greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "request
         "inform"}
 # a complaint stays one when the resident says so; otherwise the intent model's guess may yield
 COMPLAINT_WORDS = re.compile(r"投诉|举报|不满|差劲|太差|态度|气死|曝光|告你们|反映")
+# …unless it asks how or where to complain, which the 12345 records answer
+COMPLAINT_PROCESS = re.compile(r"(去|在|到|找)?哪(里|儿|个|家)?(投诉|举报|反映)|(投诉|举报|反映).{0,4}(找哪|找谁|打什么|打哪|电话|渠道|方式|怎么弄)|怎么(投诉|举报|反映)")
+# intents whose own answer is right unless the resolver is clearly sure of a record
+STRICT = {"ask_advice", "sensitive", "out_of_scope", "chitchat"}
+STRICT_NONE_MAX = 0.5
 # intents of messages that name no record, for the model's `none` class
 NONE_INTENTS = {"greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "request_human", "complaint",
                 "out_of_scope", "chitchat", "insult", "sensitive", "ask_advice"}
@@ -46,6 +53,8 @@ RECORD_ENTITIES = {"service"} | PLAN_ENTITIES
 # the parse-data key of the records that could be meant, and how likely one must be to be offered
 CANDIDATES = "record_candidates"
 OFFERED = 0.05
+OFFERED_TOP = 0.1  # a lone faint guess (证件 → 护照 at 0.05) is no choice to offer
+OFFERED_NONE_MAX = 0.5
 
 
 def nlu_examples(messages: Iterable[Message]) -> list[tuple[str, str]]:
@@ -89,6 +98,11 @@ class RecordResolver(GraphComponent):
         self._resource = resource
         self.model = model
         self.titles = record_examples.titles(load_records(settings.get("RECORDS_DIR")))
+        # a broken lexicon stops the server at start, not a resident's message; the first resident
+        # should not pay for loading OpenCC, cn2an and the pinyin tables either
+        normalise.lexicon()
+        resolver.aspects()
+        normalise.for_matching("預熱：二十三个伢")
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -101,7 +115,7 @@ class RecordResolver(GraphComponent):
         import hashlib
 
         digest = hashlib.sha256()
-        for folder in (settings.ROOT / "data" / "lexicon", settings.ROOT / "data" / "records"):
+        for folder in (settings.ROOT / "data" / "lexicon", Path(settings.get("RECORDS_DIR"))):
             for path in sorted(folder.glob("*.yml")):
                 digest.update(path.name.encode() + path.read_bytes())
         return digest.hexdigest()
@@ -121,13 +135,13 @@ class RecordResolver(GraphComponent):
             with model_storage.read_from(resource) as directory:
                 path = directory / MODEL_FILE
                 untrusted = sio.get_untrusted_types(file=path)
-                unexpected = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
+                unexpected = [t for t in untrusted if t not in TRUSTED]
                 if unexpected:
                     raise ValueError(f"untrusted types in {path.name}: {unexpected}")
                 vocabulary = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
                 model = resolver.RecordModel(pipeline=sio.load(path, trusted=untrusted), vocabulary=vocabulary,
                                              repair=normalise.TypoRepair(vocabulary))
-        except (ValueError, OSError) as exc:
+        except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:
             logger.warning("The record model could not be loaded (%s): exact names only.", exc)
         return cls(config, model_storage, resource, model)
 
@@ -145,17 +159,22 @@ class RecordResolver(GraphComponent):
         if intent in KEEP:
             return
         found = resolver.resolve(self.model, text)
-        # the records that could be meant, for asking back with their names (actions/ask_back.py)
+        # the records that could be meant, for asking back with their names (actions/ask_back.py),
+        # only where a record is likelier meant than none: "办这个要带哪些证件" names no service
+        top_offered = found.top is not None and found.top.probability >= OFFERED_TOP and found.none < OFFERED_NONE_MAX
+        offered = [c for c in found.candidates[:3] if c.label in self.titles and c.probability >= OFFERED
+                   and c.probability >= found.top.probability / 3] if top_offered else []
         message.set(CANDIDATES, [{"kind": c.kind, "title": self.titles[c.label], "probability": round(c.probability, 3),
-                                  "aspect_intent": found.aspect_intent}
-                                 for c in found.candidates[:3] if c.label in self.titles and c.probability >= OFFERED],
-                    add_to_output=True)
-        if intent == "complaint" and COMPLAINT_WORDS.search(text) and found.aspect is None:
+                                  "aspect_intent": found.aspect_intent} for c in offered], add_to_output=True)
+        if intent == "complaint" and COMPLAINT_WORDS.search(text) and not COMPLAINT_PROCESS.search(text):
             return  # a complaint said as one; "想投诉，找哪个" asks where to complain, and is answered
+        if intent in STRICT and found.none >= STRICT_NONE_MAX:
+            return  # a question for a doctor or a lawyer, or small talk, unless a record is clearly meant
         entities = list(message.get(ENTITIES) or [])
         named = {e.get("entity") for e in entities}
+        strict = intent in STRICT
         top = found.confident(float(self.config["threshold"]), float(self.config["none_max"]),
-                              float(self.config["lead_floor"]), float(self.config["lead"]))
+                              1.0 if strict else float(self.config["lead_floor"]), float(self.config["lead"]))
         if top is None:
             if "service" in named and intent in SERVICE_INTENTS and found.aspect_intent:
                 self._set_intent(message, found.aspect_intent, (message.get(INTENT) or {}).get("confidence", 1.0))
@@ -184,7 +203,9 @@ class RecordResolver(GraphComponent):
                     + [r for r in ranking if r.get("name") != name], add_to_output=True)
 
 
-TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "bot.resolver.", "builtins.")
+# the types of the record model that skops does not trust by default, and we do: our word analyser
+# and the sparse matrices of the TF-IDF weights
+TRUSTED = {"bot.resolver._words", "scipy.sparse._csr.csr_matrix"}
 
 
 def _entity(name: str, value: str, text: str) -> dict[str, Any]:

@@ -83,6 +83,8 @@ def load_aspects(path: Path = ASPECTS) -> Aspects:
     intents, patterns = {}, {}
     for aspect, entry in (data.get("aspects") or {}).items():
         try:
+            if not isinstance(entry["patterns"], list) or not entry["patterns"]:
+                raise TypeError("patterns must be a list of regular expressions")
             patterns[aspect] = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]))
         except (re.error, KeyError, TypeError) as exc:
             raise ValueError(f"{Path(path).name}: aspect {aspect}: {exc}") from exc
@@ -167,14 +169,14 @@ def resolve(model: RecordModel, text: str, limit: int = 5) -> Resolution:
     if len(read) > LONG and model.pipeline is not None:
         parts = pieces(read)
         if len(parts) > 1:
-            for probabilities in model.pipeline.predict_proba(parts):
+            table = model.pipeline.predict_proba(parts)
+            for probabilities in table:
                 for i in np.argsort(probabilities)[::-1][:limit]:
                     label = str(model.pipeline.classes_[i])
                     if label != NONE:
                         best[label] = max(best.get(label, 0.0), float(probabilities[i]))
             # the whole message's doubt counts only as much as its least doubtful piece's
-            nones = model.pipeline.predict_proba(parts)[:, list(model.pipeline.classes_).index(NONE)] \
-                if NONE in model.pipeline.classes_ else [none]
-            none = min(none, float(min(nones)))
+            if NONE in model.pipeline.classes_:
+                none = min(none, float(table[:, list(model.pipeline.classes_).index(NONE)].min()))
     records = tuple(Candidate(label, p) for label, p in sorted(best.items(), key=lambda kv: -kv[1]))[:limit]
     return Resolution(records, none, aspect, found.intents.get(aspect) if aspect else None, read)

@@ -9,6 +9,7 @@ A confident self-harm reading wins over a medical rule when the message has self
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -17,6 +18,7 @@ from bot.safety.instructions import InstructionGuard
 from bot.safety.emergency import Rules, detect, excluded, normalise, only_supposed, rule_for_type, without_figures
 
 SELF_HARM = "self_harm"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 # beyond this many characters the classifier's reading of a whole message no longer vetoes a rule:
 # one sentence about a fire inside a long message must still be heard
 VETO_MAX_CHARS = 120
@@ -37,8 +39,10 @@ class EmergencyDetector:
     def kind(self, text: str) -> Optional[str]:
         """The emergency type a message reports, or None."""
         rule = detect(text, self.rules)
-        if rule is None and self.instructions is not None and self.instructions.matches(text):
-            # an instruction to the assistant reports nothing; the classifier would read it anyway
+        if (rule is None and self.instructions is not None and not _CJK.search(text)
+                and self.instructions.matches(text)):
+            # an instruction in English or code reports nothing, and the classifier, which knows Chinese
+            # only, would read an emergency into it; in Chinese its reading still counts
             return None
         plain = without_figures(text, self.rules)
         reading = self.classifier.read([plain])[0] if self.classifier is not None and plain else None

@@ -35,7 +35,10 @@ def plain(text: str) -> str:
 
 def load(path: Path = DEFAULT_FILE) -> InstructionGuard:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    patterns = [str(p) for p in data.get("patterns") or []]
+    raw = data.get("patterns") if isinstance(data, dict) else None
+    if raw is not None and not isinstance(raw, list):
+        raise ValueError(f"{path}: patterns must be a list of regular expressions")
+    patterns = [str(p) for p in raw or []]
     if not patterns:
         raise ValueError(f"{path}: no patterns")
     for n, p in enumerate(patterns, 1):
