@@ -106,6 +106,12 @@ def from_search(dispatcher: CollectingDispatcher, s: Session, text: str) -> bool
             return False
         dispatcher.utter_message(text=replies.did_you_mean(), buttons=buttons + [replies.none_of_these()])
         return True
+    answer_hit(dispatcher, s, top)
+    return True
+
+
+def answer_hit(dispatcher: CollectingDispatcher, s: Session, top: Hit) -> None:
+    """Answer from the record a search hit names."""
     if top.kind == "service":
         service(dispatcher, s, queries.service(s, top.record_id), "ask_service", None)
     elif top.kind == "plan_item":
@@ -114,4 +120,3 @@ def from_search(dispatcher: CollectingDispatcher, s: Session, text: str) -> bool
         dispatcher.utter_message(text=replies.faq_answer(queries.faq(s, top.record_id)))
     elif top.kind == "office":
         office(dispatcher, s, queries.office(s, top.record_id).district)
-    return True

@@ -80,7 +80,8 @@ class ActionAskAffirmation(Action):
         if records:
             with session() as s:
                 top, _ = choices.decide(queries.search(s, text_of(tracker)))
-                if top is not None and answers.from_search(dispatcher, s, text_of(tracker)):
+                if top is not None:
+                    answers.answer_hit(dispatcher, s, top)
                     return []
             dispatcher.utter_message(text=replies.did_you_mean(), buttons=records + [replies.none_of_these()])
             return []

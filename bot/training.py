@@ -5,13 +5,13 @@ records); the hash is kept beside the model, so a fresh clone trains once and la
 """
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from bot import settings
+from bot.fingerprint import files_digest
 
 ROOT = settings.ROOT
 TRAINING_DATA = ["data/nlu", "data/rules", "data/stories", "build/nlu"]
@@ -21,15 +21,12 @@ INPUTS = ["config.yml", "domain", *TRAINING_DATA, "build/jieba", "data/safety", 
 
 
 def inputs_digest() -> str:
-    h = hashlib.sha256()
+    files = []
     for entry in INPUTS:
         path = ROOT / entry
-        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
+        files += sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
             if path.is_dir() else [path]
-        for f in files:
-            h.update(str(f.relative_to(ROOT)).encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()
+    return files_digest(files, lambda f: str(f.relative_to(ROOT)))
 
 
 def main() -> int:

@@ -166,10 +166,8 @@ def magnets(outcomes: list[Outcome]) -> Counter:
 
 def record_names() -> dict[str, str]:
     """Record id -> the name a resident sees (service name, plan item title, FAQ question)."""
-    names: dict[str, str] = {}
-    folder = ROOT / "data" / "records"
-    for key, name_field, file in (("services", "name", "services.yml"), ("plan_items", "title", "plan.yml"),
-                                  ("faq", "question", "faq.yml")):
-        for record in (yaml.safe_load((folder / file).read_text(encoding="utf-8")) or {}).get(key) or []:
-            names[record["id"]] = record[name_field]
-    return names
+    from bot import settings
+    from bot.records.loader import load_records
+    from bot.resolver.examples import titles
+
+    return {label.split(":", 1)[1]: name for label, name in titles(load_records(settings.get("RECORDS_DIR"))).items()}

@@ -7,7 +7,6 @@ entity; the intent model's own `emergency_<type>` guesses never decide.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import settings
+from bot.fingerprint import files_digest
 from bot.safety.classifier import ORDINARY, EmergencyClassifier, example_files, load_examples
 from bot.safety.detector import EmergencyDetector as Detector
 from bot.safety import instructions
@@ -63,10 +63,7 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         # the examples are read from their own folder, so a change there must retrain the component
-        digest = hashlib.sha256()
-        for path in example_files(settings.ROOT / config["examples"]):
-            digest.update(path.name.encode() + path.read_bytes())
-        return digest.hexdigest()
+        return files_digest(example_files(settings.ROOT / config["examples"]))
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = example_files(settings.ROOT / self.config["examples"])

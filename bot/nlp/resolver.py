@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import normalise, resolver, settings
+from bot.fingerprint import files_digest
 from bot.records.loader import load_records
 from bot.resolver import examples as record_examples
 
@@ -112,13 +113,8 @@ class RecordResolver(GraphComponent):
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         # records and lexicons are read from their own folders: a change there must retrain
-        import hashlib
-
-        digest = hashlib.sha256()
-        for folder in (settings.ROOT / "data" / "lexicon", Path(settings.get("RECORDS_DIR"))):
-            for path in sorted(folder.glob("*.yml")):
-                digest.update(path.name.encode() + path.read_bytes())
-        return digest.hexdigest()
+        return files_digest(path for folder in (settings.ROOT / "data" / "lexicon", Path(settings.get("RECORDS_DIR")))
+                            for path in sorted(folder.glob("*.yml")))
 
     def train(self, training_data: TrainingData) -> Resource:
         self.model = train_model(nlu_examples(training_data.intent_examples), float(self.config["C"]))

@@ -6,7 +6,6 @@ assistant does, never an emergency number read off an English sentence, never a 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from bot import settings
-from bot.records.text import simplified
+from bot.normalise import simplified, width
 
 DEFAULT_FILE = settings.ROOT / "data" / "safety" / "instructions.yml"
 _SPACE = re.compile(r"\s+")
@@ -30,7 +29,7 @@ class InstructionGuard:
 
 def plain(text: str) -> str:
     """Lower case, simplified characters, full-width folded, no spaces: "Ｉｇｎｏｒｅ all" → "ignoreall"."""
-    return _SPACE.sub("", simplified(unicodedata.normalize("NFKC", text or "")).lower())
+    return _SPACE.sub("", simplified(width(text)).lower())
 
 
 def load(path: Path = DEFAULT_FILE) -> InstructionGuard:
