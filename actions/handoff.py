@@ -56,7 +56,7 @@ def handoff_reason(tracker: Tracker) -> str:
     return REASON_BY_INTENT.get(intent, "flow")
 
 
-def hand_off(dispatcher, tracker: Tracker, reason: str, lead: str = "") -> None:
+def hand_off(dispatcher, tracker: Tracker, reason: str, lead: str = "", detail: Optional[dict] = None) -> None:
     now = dt.datetime.now(dt.timezone.utc)
     duty_hours, duty_days = settings.get("HANDOFF_HOURS"), settings.get("HANDOFF_WEEKDAYS")
     live = hours.on_duty(now, duty_hours, duty_days)
@@ -72,6 +72,7 @@ def hand_off(dispatcher, tracker: Tracker, reason: str, lead: str = "") -> None:
         slots=slots,
         transcript=transcript(tracker),
         conversation_started_at=conversation_start(tracker),
+        detail=detail,
     )
     hotline = settings.get("HOTLINE_NUMBER")
     if already_open and live:
@@ -85,7 +86,7 @@ def hand_off(dispatcher, tracker: Tracker, reason: str, lead: str = "") -> None:
         message = (f"{lead}现在不是人工客服的服务时间（{hours.describe(duty_hours, duty_days)}），"
                    f"已为您登记回电工单{ticket.id}，工作人员上班后会尽快联系您。急事请直接拨打{hotline}。")
     dispatcher.utter_message(text=message, json_message={
-        "handoff": {"ticket_id": ticket.id, "mode": ticket.mode, "reason": reason}})
+        "handoff": {"ticket_id": ticket.id, "mode": ticket.mode, "reason": reason, "detail": detail}})
 
 
 class ActionHandoff(Action):

@@ -124,6 +124,10 @@ def unknown_district(value: str) -> str:
     return f"没有找到“{value}”这个区。武汉有江岸、江汉、硚口、汉阳、武昌、青山、洪山等13个区和东湖高新区等功能区，请说具体的区名。"
 
 
+def emergency_unknown() -> str:
+    return "如有紧急情况，请立即拨打110报警或120急救！"
+
+
 def instruction_refused() -> str:
     return (f"我只能解答武汉的办事指南和数智经济行动方案，不能执行这类指令，也不会透露系统设置或他人的信息。"
             f"请告诉我您想办的事，或拨打{hotline()}咨询。")

@@ -11,29 +11,31 @@ from actions.handoff import hand_off
 from bot import settings
 from bot.records import queries
 from bot.records.db import session
-from bot.safety.emergency import rule_for_type
+from bot.safety.emergency import SELF_HARM, alarm
 
 ABUSE_LIMIT = 3  # the third insult in a conversation ends it, politely
 
 
 class ActionEmergency(Action):
-    """One short sentence with the right number first; self-harm and hotline calls go to a person."""
+    """The right numbers first, the most urgent danger first; self-harm and hotline calls go to a person."""
 
     def name(self) -> Text:
         return "action_emergency"
 
     def run(self, dispatcher, tracker, domain):
-        kind = latest_entity(tracker, "emergency_type") or "unknown"
-        rule = rule_for_type(kind)
-        if rule is None:
-            text = "如有紧急情况，请立即拨打110报警或120急救！"
+        kinds = [str(e.get("value")) for e in tracker.latest_message.get("entities") or []
+                 if e.get("entity") == "emergency_type" and e.get("value")]
+        told = alarm(kinds)
+        if told is None:
+            text, numbers, kinds = replies.emergency_unknown(), ["110", "120"], kinds or ["unknown"]
         else:
-            text = rule.reply
-        dispatcher.utter_message(text=text, json_message={"emergency": {"type": kind, "number": rule.number if rule else "110"}})
-        channel = tracker.get_latest_input_channel()
-        if kind == "self_harm" or channel == "hotline":
+            text, numbers, kinds = told.text, list(told.numbers), list(told.kinds)
+        detail = {"kinds": kinds, "numbers": numbers}
+        dispatcher.utter_message(text=text, json_message={
+            "emergency": {"type": kinds[0], "types": kinds, "number": numbers[0], "numbers": numbers}})
+        if SELF_HARM in kinds or tracker.get_latest_input_channel() == "hotline":
             try:
-                hand_off(dispatcher, tracker, "emergency")
+                hand_off(dispatcher, tracker, "emergency", detail=detail)
             except Exception:  # the number has been given already; a ticket failure must not hide it
                 dispatcher.utter_message(text=f"如需人工帮助，请拨打{settings.get('HOTLINE_NUMBER')}。")
         return []

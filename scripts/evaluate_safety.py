@@ -1,7 +1,13 @@
-"""Print how the emergency detector classifies test lists (misses, false alarms, wrong types).
+"""Print how the emergency detector routes test lists: misses, wrong numbers, false alarms.
 
-Usage: .venv/bin/python scripts/evaluate_safety.py [--model models/jiangcheng.tar.gz] [--list FILE ...]
-With --model the whole NLU pipeline (rules plus the trained model) is measured instead of the rules alone.
+Usage: .venv/bin/python scripts/evaluate_safety.py [--rules | --model models/jiangcheng.tar.gz]
+                                                   [--list FILE ...] [--figures-only]
+
+By default the detector is measured as the pipeline builds it: the rules plus the classifier, trained
+here on the same examples and with config.yml's values. --rules measures the rules alone; --model the
+whole NLU pipeline of a trained model. An emergency passes when the reply gives every number its list
+entry names (`numbers`, else the number of its `type`); "urgent first" counts those whose first number
+is the reply's first. --figures-only prints no message: for lists that are only reported, never tuned on.
 """
 from __future__ import annotations
 
@@ -16,14 +22,39 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.channels.rest import clean_text  # noqa: E402
-from bot.safety.emergency import detect  # noqa: E402
+from bot.safety import emergency  # noqa: E402
+
+# what a list writer may call the psychological-assistance line
+PSYCH = "psych"
 
 
-def classify_with_rules(texts):
-    return [(r.type if (r := detect(t)) else None) for t in texts]
+def rules_kinds(texts):
+    return [tuple(r.type for r in emergency.detect_all(t)) for t in texts]
 
 
-def model_classifier(model):
+def detector_kinds():
+    """The detector as bot/nlp/emergency.py trains it, from config.yml and the same examples."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from bot.nlp.emergency import training_examples
+    from bot.safety import instructions
+    from bot.safety.classifier import EXAMPLES_DIR, EmergencyClassifier
+    from bot.safety.detector import EmergencyDetector
+
+    config = next(c for c in yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+                  if c["name"].endswith("EmergencyDetector"))
+    rules = emergency.rules_for(str(emergency.DEFAULT_RULES))
+    data = load_data(str(ROOT / "data" / "nlu"))
+    if (ROOT / "build" / "nlu").exists():
+        data = data.merge(load_data(str(ROOT / "build" / "nlu")))
+    classifier = EmergencyClassifier(float(config["C"])).fit(
+        training_examples(data, sorted(EXAMPLES_DIR.glob("*.yml")), rules))
+    detector = EmergencyDetector(rules, classifier, float(config["threshold"]), float(config["veto"]),
+                                 instructions.guard(str(instructions.DEFAULT_FILE)))
+    return lambda texts: [detector.kinds(t) for t in texts]
+
+
+def model_kinds(model):
     from rasa.core.agent import Agent
 
     agent = Agent.load(model)
@@ -32,11 +63,10 @@ def model_classifier(model):
         out = []
         for t in texts:
             parsed = await agent.parse_message(clean_text(t))  # as the channels hand it to Rasa
+            kinds = ()
             if parsed["intent"]["name"] == "emergency":
-                kind = next((e["value"] for e in parsed["entities"] if e["entity"] == "emergency_type"), "unknown")
-                out.append(kind)
-            else:
-                out.append(None)
+                kinds = tuple(e["value"] for e in parsed["entities"] if e["entity"] == "emergency_type") or ("unknown",)
+            out.append(kinds)
         return out
 
     return lambda texts: asyncio.run(run(texts))
@@ -47,32 +77,64 @@ def list_path(name: str) -> Path:
     return ROOT / "tests" / name if (ROOT / "tests" / name).exists() else Path(name)
 
 
-def evaluate(name: str, classify, label: str) -> None:
+def expected_numbers(entry: dict, psych: str) -> list[str]:
+    if entry.get("numbers"):
+        return [psych if str(n).lower() == PSYCH else str(n) for n in entry["numbers"]]
+    rule = emergency.rule_for_type(entry["type"])
+    return [rule.number] if rule else []
+
+
+def psych_number() -> str:
+    rule = emergency.rule_for_type("self_harm")
+    extra = [n for n in (rule.numbers if rule else ()) if n != rule.number]
+    return extra[0] if extra else PSYCH
+
+
+def evaluate(name: str, classify, label: str, figures_only: bool) -> None:
     data = yaml.safe_load(list_path(name).read_text(encoding="utf-8"))
     emergencies, ordinary = data["emergencies"], data["non_emergencies"]
-    got_e = classify([e["text"] for e in emergencies])
-    got_o = classify([o["text"] for o in ordinary])
-    misses = [e["text"] for e, g in zip(emergencies, got_e) if g is None]
-    wrong = [f"{e['text']} ({e['type']} -> {g})" for e, g in zip(emergencies, got_e) if g and g != e["type"]]
-    alarms = [f"{o['text']} ({g})" for o, g in zip(ordinary, got_o) if g]
-    print(f"emergency detection on {name} ({label}): "
-          f"{len(emergencies)} emergencies, {len(misses)} missed, {len(wrong)} with another type; "
-          f"{len(ordinary)} look-alikes, {len(alarms)} false alarms")
-    for kind, items in (("missed", misses), ("other type", wrong), ("false alarm", alarms)):
+    psych = psych_number()
+    got = classify([e["text"] for e in emergencies])
+    missed, wrong, late = [], [], []
+    for entry, kinds in zip(emergencies, got):
+        alarm = emergency.alarm(kinds) if kinds else None
+        want = expected_numbers(entry, psych)
+        if not kinds:
+            missed.append(entry["text"])
+        elif alarm is None or not set(want) <= set(alarm.numbers):
+            wrong.append(f"{entry['text']} (want {'/'.join(want)}, got {kinds} "
+                         f"{'/'.join(alarm.numbers) if alarm else 'no number'})")
+        elif alarm.numbers[0] != want[0]:
+            late.append(f"{entry['text']} (want {want[0]} first, got {'/'.join(alarm.numbers)})")
+    alarms = [f"{o['text']} ({'/'.join(k)})" for o, k in zip(ordinary, classify([o["text"] for o in ordinary])) if k]
+    right = len(emergencies) - len(missed) - len(wrong)
+    print(f"{name} ({label}): {len(emergencies)} emergencies: {len(emergencies) - len(missed)} routed, "
+          f"{right} with every number, {right - len(late)} also urgent first; "
+          f"{len(ordinary)} look-alikes: {len(alarms)} false alarms")
+    if figures_only:
+        return
+    for kind, items in (("missed", missed), ("numbers", wrong), ("order", late), ("false alarm", alarms)):
         for item in items:
             print(f"  {kind}: {item}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--model")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--model")
+    mode.add_argument("--rules", action="store_true")
     parser.add_argument("--list", action="append", help="a file under tests/ or a path; may be repeated "
                         "(default: safety_messages.yml)")
+    parser.add_argument("--figures-only", action="store_true")
     args = parser.parse_args()
-    classify = model_classifier(args.model) if args.model else classify_with_rules
-    label = f"rules + model {args.model}" if args.model else "rules only"
+    if args.model:
+        classify, label = model_kinds(args.model), f"NLU pipeline of {args.model}"
+    elif args.rules:
+        classify, label = rules_kinds, "rules only"
+    else:
+        classify, label = detector_kinds(), "rules + classifier"
     for name in args.list or ["safety_messages.yml"]:
-        evaluate(name, classify, label)
+        evaluate(name, classify, label, args.figures_only)
     return 0
 
 

@@ -9,7 +9,7 @@ import yaml
 from bot.records.loader import load_records
 from bot.safety.classifier import EXAMPLES_DIR, EmergencyClassifier, ExamplesInvalid, Reading, load_examples
 from bot.safety.detector import VETO_MAX_CHARS, EmergencyDetector
-from bot.safety.emergency import DEFAULT_RULES, RulesInvalid, detect, load_rules
+from bot.safety.emergency import DEFAULT_RULES, RulesInvalid, alarm, detect, load_rules, rule_for_type
 from tests.conftest import RECORDS_DIR, ROOT
 
 RULES = load_rules(DEFAULT_RULES)
@@ -50,17 +50,29 @@ def detector():
 
 # Each list but safety_messages.yml was written by someone who saw neither the detector nor the other
 # lists; after its one blind measurement (README "Emergency detection, measured") it guards against regressions.
+# An entry with `numbers` is right when the reply gives all of them ("psych": the psychological-assistance
+# line); one without is right when its type is among the dangers found.
 @pytest.mark.parametrize("listing", LISTS)
 def test_no_emergency_is_missed_and_at_most_one_false_alarm(listing, detector):
     data = messages(listing)
     assert len(data["emergencies"]) >= 40 and len(data["non_emergencies"]) >= 40
-    kinds = [(e, detector.kind(e["text"])) for e in data["emergencies"]]
-    missed = [e["text"] for e, kind in kinds if kind is None]
-    wrong = [(e["text"], e["type"], kind) for e, kind in kinds if kind is not None and kind != e["type"]]
-    alarms = [o["text"] for o in data["non_emergencies"] if detector.kind(o["text"]) is not None]
+    found = [(e, detector.kinds(e["text"])) for e in data["emergencies"]]
+    missed = [e["text"] for e, kinds in found if not kinds]
+    wrong = [(e["text"], e.get("numbers") or e["type"], kinds) for e, kinds in found if kinds and not _right(e, kinds)]
+    alarms = [o["text"] for o in data["non_emergencies"] if detector.kinds(o["text"])]
     assert not missed, missed
     assert len(alarms) <= 1, alarms
     assert not wrong, wrong
+
+
+def _right(entry: dict, kinds: tuple[str, ...]) -> bool:
+    if not entry.get("numbers"):
+        return entry["type"] in kinds
+    self_harm = rule_for_type("self_harm", RULES)
+    psych = next(n for n in self_harm.numbers if n != self_harm.number)
+    want = {psych if str(n).lower() == "psych" else str(n) for n in entry["numbers"]}
+    told = alarm(kinds, RULES)
+    return told is not None and want <= set(told.numbers)
 
 
 def test_the_examples_and_the_test_lists_share_no_message():

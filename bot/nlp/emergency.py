@@ -2,8 +2,8 @@
 
 Runs last in the pipeline, after the intent classifier and the fallback classifier, and trains the
 detector's classifier on data/safety/examples and the NLU examples. Whatever the intent model
-thought, the dialogue then sees one intent, `emergency`, with the type as the `emergency_type`
-entity; the intent model's own `emergency_<type>` guesses never decide.
+thought, the dialogue then sees one intent, `emergency`, with one `emergency_type` entity per danger
+the message names; the intent model's own `emergency_<type>` guesses never decide.
 """
 from __future__ import annotations
 
@@ -99,14 +99,14 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
         text = message.get(TEXT) or ""
         intent = message.get(INTENT) or {}
         ranking = message.get(INTENT_RANKING_KEY) or []
-        kind = self.detector.kind(text)
-        if kind is None and self.detector.instructions is not None and self.detector.instructions.matches(text):
+        kinds = self.detector.kinds(text)
+        if not kinds and self.detector.instructions is not None and self.detector.instructions.matches(text):
             message.set(INTENT, {"name": INSTRUCTION, "confidence": 1.0}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{"name": INSTRUCTION, "confidence": 1.0}]
                         + [r for r in ranking if r.get("name") != INSTRUCTION and not _is_emergency(r.get("name"))],
                         add_to_output=True)
             return
-        if kind is None:
+        if not kinds:
             if _is_emergency(intent.get("name")):
                 # the intent model's emergency guess never decides: its next guess stands
                 others = [r for r in ranking if not _is_emergency(r.get("name"))]
@@ -118,8 +118,9 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
         message.set(INTENT_RANKING_KEY, [{"name": EMERGENCY, "confidence": 1.0}]
                     + [r for r in ranking if not _is_emergency(r.get("name"))], add_to_output=True)
         entities = [e for e in (message.get(ENTITIES) or []) if e.get("entity") != "emergency_type"]
-        entities.append({"entity": "emergency_type", "value": kind, "start": 0, "end": len(text),
-                         "extractor": "EmergencyDetector"})
+        # one entity per danger, the rules' first match first; the action orders them by urgency
+        entities += [{"entity": "emergency_type", "value": kind, "start": 0, "end": len(text),
+                      "extractor": "EmergencyDetector"} for kind in kinds]
         message.set(ENTITIES, entities, add_to_output=True)
 
 

@@ -15,9 +15,8 @@ from typing import Optional
 
 from bot.safety.classifier import EmergencyClassifier, Reading
 from bot.safety.instructions import InstructionGuard
-from bot.safety.emergency import Rules, detect, excluded, normalise, only_supposed, rule_for_type, without_figures
+from bot.safety.emergency import SELF_HARM, Rules, detect_all, excluded, normalise, only_supposed, rule_for_type, without_figures
 
-SELF_HARM = "self_harm"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # beyond this many characters the classifier's reading of a whole message no longer vetoes a rule:
 # one sentence about a fire inside a long message must still be heard
@@ -26,6 +25,13 @@ VETO_MAX_CHARS = 120
 # smoke or a crash read as self-harm is more often the classifier confusing the two, and the rule's
 # number is then the right one
 YIELDS_TO_SELF_HARM = {"medical", "unspecified"}
+# the rule type of a bare cry for help (救命, 快来人)
+EXCLAMATION = "unspecified"
+# what may stand beside a cry and still leave it alone: particles, "快", "我", "有人吗"
+_CRY_LEFTOVER = re.compile(r"[啊呀哇呐啦吧嘛呢哦喔了的快来人我有吗谁帮帮忙]+")
+CRY_ALONE_MAX = 2
+# how sure the classifier must be that the rest of a crying message names a danger
+CRY_DANGER = 0.5
 
 
 @dataclass(frozen=True)
@@ -37,23 +43,55 @@ class EmergencyDetector:
     instructions: Optional[InstructionGuard] = None
 
     def kind(self, text: str) -> Optional[str]:
-        """The emergency type a message reports, or None."""
-        rule = detect(text, self.rules)
-        if (rule is None and self.instructions is not None and not _CJK.search(text)
+        """The emergency type a message reports first, or None."""
+        found = self.kinds(text)
+        return found[0] if found else None
+
+    def kinds(self, text: str) -> tuple[str, ...]:
+        """Every emergency type a message reports, the rules' first match first; () when none.
+
+        The rules decide what comes first; the classifier decides alone only when no rule matches.
+        """
+        rules = list(detect_all(text, self.rules))
+        if (not rules and self.instructions is not None and not _CJK.search(text)
                 and self.instructions.matches(text)):
             # an instruction in English or code reports nothing, and the classifier, which knows Chinese
             # only, would read an emergency into it; in Chinese its reading still counts
-            return None
+            return ()
         plain = without_figures(text, self.rules)
         reading = self.classifier.read([plain])[0] if self.classifier is not None and plain else None
-        if (rule is not None and reading is not None and rule.type != SELF_HARM
+        if (rules and reading is not None and rules[0].type != SELF_HARM
                 and reading.probability < self.veto and len(normalise(text)) <= VETO_MAX_CHARS):
-            rule = None
+            rules = []
+        if rules and rules[0].type == EXCLAMATION and len(rules) == 1 and not self._danger_besides_cry(text):
+            rules = []  # "救命啊，我的医保卡又刷不了": a cry in front of an ordinary matter
         found = self._classifier_kind(text, reading)
-        if rule is None or (found == SELF_HARM and rule.type in YIELDS_TO_SELF_HARM and self._self_harm_words(text)):
-            return found
-        return rule.type
+        if not rules:
+            return (found,) if found and not (found == EXCLAMATION and not self._danger_besides_cry(text)) else ()
+        if found == SELF_HARM and rules[0].type in YIELDS_TO_SELF_HARM and self._self_harm_words(text):
+            return (SELF_HARM, *(r.type for r in rules[1:] if r.type not in YIELDS_TO_SELF_HARM))
+        kinds = tuple(r.type for r in rules)
+        # a danger the classifier is sure of and no rule named is one more danger in the message (a car
+        # trapped in an underpass is also a drowning); it never comes first, and a cry adds nothing
+        if found and found not in kinds and found not in (SELF_HARM, EXCLAMATION):
+            kinds += (found,)
+        return kinds
 
+    def _danger_besides_cry(self, text: str) -> bool:
+        """Whether a message that cries for help says anything else, and that something is a danger.
+
+        A cry alone ("救命！！") is an emergency; with an ordinary matter beside it, it is a figure of
+        speech unless the classifier reads a danger in what remains.
+        """
+        rule = rule_for_type(EXCLAMATION, self.rules)
+        rest = rule.pattern.sub("", normalise(text, self.rules.figures)) if rule else normalise(text)
+        rest = _CRY_LEFTOVER.sub("", rest)
+        if len(rest) <= CRY_ALONE_MAX:
+            return True
+        if self.classifier is None:
+            return True  # without a second opinion the cry is taken at its word
+        reading = self.classifier.read([rest])[0]
+        return reading.probability >= CRY_DANGER
     def _self_harm_words(self, text: str) -> bool:
         rule = rule_for_type(SELF_HARM, self.rules)
         return rule is not None and rule.hints is not None and rule.hints.search(normalise(text)) is not None

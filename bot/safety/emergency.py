@@ -15,6 +15,7 @@ from bot import settings
 from bot.records.text import simplified
 
 DEFAULT_RULES = settings.ROOT / "data" / "safety" / "emergency.yml"
+SELF_HARM = "self_harm"
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,14 @@ class EmergencyRule:
     reply: str
     pattern: re.Pattern
     hints: Optional[re.Pattern] = None
+    also: str = ""  # one sentence for when this danger comes second in a message that names several
+    # dangers that, beside this one, are only part of its story: a scammer's 车祸 or 被抓
+    sets_aside: tuple[str, ...] = ()
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        """The numbers the reply gives, in its order (96333 then 119 for a lift)."""
+        return tuple(dict.fromkeys(_NUMBER.findall(self.reply)))
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,18 @@ class Rules:
     exclusions: dict[str, re.Pattern]  # by emergency type
     conditions: Conditions = Conditions()
     figures: Optional[re.Pattern] = None  # figures of speech, read as if they were not there
+    urgency: tuple[str, ...] = ()  # the order in which several dangers are answered
+
+
+_NUMBER = re.compile(r"(?<!\d)\d{3,5}(?!\d)")
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """What the resident is told: every danger named, the most urgent first."""
+    kinds: tuple[str, ...]
+    numbers: tuple[str, ...]
+    text: str
 
 
 class RulesInvalid(ValueError):
@@ -62,21 +83,40 @@ def load_rules(path: Path | str = DEFAULT_RULES) -> Rules:
         where = f"emergency #{index} ({item['type']})"
         pattern = _alternatives(path, where, item["patterns"])
         hints = _alternatives(path, f"{where} hints", [item["hints"]] if item.get("hints") else None)
-        rules.append(EmergencyRule(item["type"], item["faq"], str(item["number"]), item["reply"], pattern, hints))
+        rules.append(EmergencyRule(item["type"], item["faq"], str(item["number"]), item["reply"], pattern, hints,
+                                   str(item.get("also") or ""), tuple(item.get("sets_aside") or ())))
     exclusions = _exclusions(path, data, [rule.type for rule in rules])
     conditions = data.get("conditions") or {}
     before = _alternatives(path, "conditions.before", conditions.get("before"))
     after = _alternatives(path, "conditions.after", conditions.get("after"))
     present = _alternatives(path, "conditions.present", conditions.get("present"))
     figures = _alternatives(path, "figures", data.get("figures"))
-    return Rules(tuple(rules), exclusions, Conditions(before, after, present), figures)
+    types = [rule.type for rule in rules]
+    for rule in rules:
+        if set(rule.sets_aside) - set(types):
+            raise RulesInvalid(f"{path.name}: {rule.type}: sets_aside names no emergency type: "
+                               f"{', '.join(sorted(set(rule.sets_aside) - set(types)))}")
+    urgency = [str(kind) for kind in data.get("urgency") or []]
+    unknown = sorted(set(urgency) - set(types))
+    if unknown:
+        raise RulesInvalid(f"{path.name}: urgency: no emergency of type {', '.join(unknown)}")
+    # a type left out of `urgency` comes after those listed, in the file's order
+    urgency += [kind for kind in types if kind not in urgency]
+    return Rules(tuple(rules), exclusions, Conditions(before, after, present), figures, tuple(urgency))
 
 
 def _exclusions(path: Path, data: dict, types: list[str]) -> dict[str, re.Pattern]:
-    """Per type: `exclusions` for every type but self-harm, `self_harm_exclusions` for self-harm."""
+    """Per type: its own exclusions where it has them (`self_harm_exclusions`, `own_exclusions`), else
+    the general `exclusions`."""
     general = _alternatives(path, "exclusions", data.get("exclusions"))
-    self_harm = _alternatives(path, "self_harm_exclusions", data.get("self_harm_exclusions"))
-    by_type = {kind: (self_harm if kind == "self_harm" else general) for kind in types}
+    own = dict(data.get("own_exclusions") or {})
+    if data.get("self_harm_exclusions"):
+        own[SELF_HARM] = data["self_harm_exclusions"]
+    unknown = sorted(set(own) - set(types))
+    if unknown:
+        raise RulesInvalid(f"{path.name}: own_exclusions: no emergency of type {', '.join(unknown)}")
+    by_type = {kind: (_alternatives(path, f"own_exclusions.{kind}", own[kind]) if kind in own else general)
+               for kind in types}
     return {kind: pattern for kind, pattern in by_type.items() if pattern is not None}
 
 
@@ -133,7 +173,13 @@ def _present(flat: str, conditions: Conditions) -> bool:
 
 
 def detect(text: str, rules: Optional[Rules] = None) -> Optional[EmergencyRule]:
-    """The emergency a message reports, or None (also when an exclusion says it is ordinary).
+    """The emergency a message reports first in the rules' order, or None (see detect_all)."""
+    found = detect_all(text, rules)
+    return found[0] if found else None
+
+
+def detect_all(text: str, rules: Optional[Rules] = None) -> tuple[EmergencyRule, ...]:
+    """Every emergency a message reports, in the rules' order; none when an exclusion says it is ordinary.
 
     A danger named only inside a supposition ("万一家里着火了怎么办") is a question about what to
     do, not a report; one named outside it ("煤气味好重，万一爆炸怎么办") still counts.
@@ -142,7 +188,7 @@ def detect(text: str, rules: Optional[Rules] = None) -> Optional[EmergencyRule]:
     parts = clauses(text, rules.figures)
     flat = "".join(parts)
     if not flat:
-        return None
+        return ()
     starts = [0, *accumulate(len(p) for p in parts)][:-1]
     present = _present(flat, rules.conditions)
 
@@ -153,16 +199,38 @@ def detect(text: str, rules: Optional[Rules] = None) -> Optional[EmergencyRule]:
         offset = starts[index]
         return not _supposed(parts[index], match.start() - offset, match.end() - offset, rules.conditions)
 
+    found = []
     for rule in rules.emergencies:
         # self-harm is never explained away by a supposition ("如果我死了…" is no hypothetical
         # question) and has its own, narrow exclusions: a caring reply and a person cost little
-        if rule.type == "self_harm":
-            if rule.pattern.search(flat):
-                return None if excluded(text, rule.type, rules) else rule
-            continue
-        if any(reported(m) for m in rule.pattern.finditer(flat)):
-            return None if excluded(text, rule.type, rules) else rule
-    return None
+        if rule.type == SELF_HARM:
+            if rule.pattern.search(flat) and not excluded(text, rule.type, rules):
+                found.append(rule)
+        elif any(reported(m) for m in rule.pattern.finditer(flat)) and not excluded(text, rule.type, rules):
+            found.append(rule)
+    aside = {kind for rule in found for kind in rule.sets_aside}
+    return tuple(rule for rule in found if rule.type not in aside)
+
+
+def alarm(kinds: list[str] | tuple[str, ...], rules: Optional[Rules] = None) -> Optional[Alarm]:
+    """The reply to a message that names these dangers: the most urgent one's whole advice first, then
+    one sentence for each other danger whose number has not been given yet."""
+    rules = rules or rules_for(str(DEFAULT_RULES))
+    by_type = {rule.type: rule for rule in rules.emergencies}
+    ordered = sorted(dict.fromkeys(k for k in kinds if k in by_type), key=rules.urgency.index)
+    if not ordered:
+        return None
+    first = by_type[ordered[0]]
+    sentences, numbers, told = [first.reply], list(first.numbers), [first.type]
+    for kind in ordered[1:]:
+        rule = by_type[kind]
+        new = [n for n in rule.numbers if n not in numbers]
+        if not new:
+            continue  # "有人受伤请同时拨打120" is in the crash advice already
+        sentences.append(rule.also or rule.reply)
+        numbers += new
+        told.append(kind)
+    return Alarm(tuple(told), tuple(numbers), "".join(sentences))
 
 
 def excluded(text: str, kind: str, rules: Optional[Rules] = None) -> bool:

@@ -19,6 +19,8 @@ class HandoffTicket(OpsBase):
     intents = Column(JSON, nullable=False)
     slots = Column(JSON, nullable=False)
     transcript = Column(JSON, nullable=False)
+    # beyond the reason, what the agent must see first: for an emergency {"kinds": [...], "numbers": [...]}
+    detail = Column(JSON)
     conversation_started_at = Column(DateTime(timezone=True))
     created_at = Column(DateTime(timezone=True), nullable=False, index=True)
 

@@ -41,7 +41,7 @@ def open_or_add(**fields: Any) -> tuple[HandoffTicket, bool]:
             HandoffTicket.status == "open", HandoffTicket.sender_id == fields["sender_id"],
             HandoffTicket.reason == fields["reason"]).order_by(HandoffTicket.created_at).limit(1)).scalars().first()
         if ticket is not None:
-            for name in ("summary", "intents", "slots", "transcript", "mode"):
+            for name in ("summary", "intents", "slots", "transcript", "mode", "detail"):
                 if name in fields:
                     setattr(ticket, name, fields[name])
             s.commit()
@@ -70,6 +70,7 @@ def package(ticket: HandoffTicket) -> dict[str, Any]:
         "ticket_id": ticket.id,
         "mode": ticket.mode,
         "reason": ticket.reason,
+        "detail": ticket.detail,
         "channel": ticket.channel,
         "sender_id": ticket.sender_id,
         "summary": ticket.summary,
