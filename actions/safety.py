@@ -6,7 +6,7 @@ from typing import Text
 from rasa_sdk import Action
 
 from actions import choices, replies
-from actions.context import apologise_on_failure, latest_entity, text_of, user_intents
+from actions.context import apologise_on_failure, text_of, user_intents
 from actions.handoff import hand_off
 from bot import settings
 from bot.records import queries

@@ -34,23 +34,10 @@ def rules_kinds(texts):
 
 def detector_kinds():
     """The detector as bot/nlp/emergency.py trains it, from config.yml and the same examples."""
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    from bot.nlp.emergency import training_examples
+    from bot.nlp.emergency import trained_detector
     from bot.safety import instructions
-    from bot.safety.classifier import EXAMPLES_DIR, EmergencyClassifier
-    from bot.safety.detector import EmergencyDetector
 
-    config = next(c for c in yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
-                  if c["name"].endswith("EmergencyDetector"))
-    rules = emergency.rules_for(str(emergency.DEFAULT_RULES))
-    data = load_data(str(ROOT / "data" / "nlu"))
-    if (ROOT / "build" / "nlu").exists():
-        data = data.merge(load_data(str(ROOT / "build" / "nlu")))
-    classifier = EmergencyClassifier(float(config["C"])).fit(
-        training_examples(data, sorted(EXAMPLES_DIR.glob("*.yml")), rules))
-    detector = EmergencyDetector(rules, classifier, float(config["threshold"]), float(config["veto"]),
-                                 instructions.guard(str(instructions.DEFAULT_FILE)))
+    detector = trained_detector(guard=instructions.guard(str(instructions.DEFAULT_FILE)))
     return lambda texts: [detector.kinds(t) for t in texts]
 
 
@@ -77,15 +64,16 @@ def list_path(name: str) -> Path:
     return ROOT / "tests" / name if (ROOT / "tests" / name).exists() else Path(name)
 
 
-def expected_numbers(entry: dict, psych: str) -> list[str]:
+def expected_numbers(entry: dict, rules: emergency.Rules | None = None) -> list[str]:
+    """The numbers a list entry wants, "psych" read as the self-harm reply's second number."""
     if entry.get("numbers"):
-        return [psych if str(n).lower() == PSYCH else str(n) for n in entry["numbers"]]
-    rule = emergency.rule_for_type(entry["type"])
+        return [psych_number(rules) if str(n).lower() == PSYCH else str(n) for n in entry["numbers"]]
+    rule = emergency.rule_for_type(entry["type"], rules)
     return [rule.number] if rule else []
 
 
-def psych_number() -> str:
-    rule = emergency.rule_for_type("self_harm")
+def psych_number(rules: emergency.Rules | None = None) -> str:
+    rule = emergency.rule_for_type(emergency.SELF_HARM, rules)
     extra = [n for n in (rule.numbers if rule else ()) if n != rule.number]
     return extra[0] if extra else PSYCH
 
@@ -93,12 +81,11 @@ def psych_number() -> str:
 def evaluate(name: str, classify, label: str, figures_only: bool) -> None:
     data = yaml.safe_load(list_path(name).read_text(encoding="utf-8"))
     emergencies, ordinary = data["emergencies"], data["non_emergencies"]
-    psych = psych_number()
     got = classify([e["text"] for e in emergencies])
     missed, wrong, late = [], [], []
     for entry, kinds in zip(emergencies, got):
         alarm = emergency.alarm(kinds) if kinds else None
-        want = expected_numbers(entry, psych)
+        want = expected_numbers(entry)
         if not kinds:
             missed.append(entry["text"])
         elif alarm is None or not set(want) <= set(alarm.numbers):

@@ -9,7 +9,8 @@ import yaml
 from bot.records.loader import load_records
 from bot.safety.classifier import EXAMPLES_DIR, EmergencyClassifier, ExamplesInvalid, Reading, load_examples
 from bot.safety.detector import VETO_MAX_CHARS, EmergencyDetector
-from bot.safety.emergency import DEFAULT_RULES, RulesInvalid, alarm, detect, load_rules, rule_for_type
+from bot.safety.emergency import DEFAULT_RULES, RulesInvalid, alarm, detect, load_rules
+from scripts.evaluate_safety import expected_numbers
 from tests.conftest import RECORDS_DIR, ROOT
 
 RULES = load_rules(DEFAULT_RULES)
@@ -37,15 +38,9 @@ def test_every_number_given_comes_from_a_cited_record():
 @pytest.fixture(scope="module")
 def detector():
     """The detector as the pipeline trains it (config.yml's C, threshold and veto), on the same examples."""
-    from rasa.shared.nlu.training_data.loading import load_data
+    from bot.nlp.emergency import trained_detector
 
-    from bot.nlp.emergency import training_examples
-
-    config = next(c for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
-                  if c["name"].endswith("EmergencyDetector"))
-    data = load_data(str(ROOT / "data" / "nlu")).merge(load_data(str(ROOT / "build" / "nlu")))
-    classifier = EmergencyClassifier(float(config["C"])).fit(training_examples(data, sorted(EXAMPLES_DIR.glob("*.yml")), RULES))
-    return EmergencyDetector(RULES, classifier, float(config["threshold"]), float(config["veto"]))
+    return trained_detector(RULES)
 
 
 # Each list but safety_messages.yml was written by someone who saw neither the detector nor the other
@@ -68,9 +63,7 @@ def test_no_emergency_is_missed_and_at_most_one_false_alarm(listing, detector):
 def _right(entry: dict, kinds: tuple[str, ...]) -> bool:
     if not entry.get("numbers"):
         return entry["type"] in kinds
-    self_harm = rule_for_type("self_harm", RULES)
-    psych = next(n for n in self_harm.numbers if n != self_harm.number)
-    want = {psych if str(n).lower() == "psych" else str(n) for n in entry["numbers"]}
+    want = set(expected_numbers(entry, RULES))
     told = alarm(kinds, RULES)
     return told is not None and want <= set(told.numbers)
 

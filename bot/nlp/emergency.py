@@ -137,5 +137,23 @@ def training_examples(training_data: TrainingData, example_paths: Sequence[Path]
     return [(text, kind) for text, kind in plain if text]
 
 
+def trained_detector(rules: Optional[Rules] = None,
+                     guard: Optional[instructions.InstructionGuard] = None) -> Detector:
+    """The detector as this component trains it (config.yml's C, threshold and veto), on the same
+    examples, without a whole Rasa model: for the tests and scripts/evaluate_safety.py."""
+    import yaml
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    config = next(c for c in yaml.safe_load((settings.ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+                  if c["name"].endswith("EmergencyDetector"))
+    rules = rules or rules_for(str(DEFAULT_RULES))
+    data = load_data(str(settings.ROOT / "data" / "nlu"))
+    if (settings.ROOT / "build" / "nlu").exists():
+        data = data.merge(load_data(str(settings.ROOT / "build" / "nlu")))
+    classifier = EmergencyClassifier(float(config["C"])).fit(
+        training_examples(data, example_files(settings.ROOT / config.get("examples", "data/safety/examples")), rules))
+    return Detector(rules, classifier, float(config["threshold"]), float(config["veto"]), guard)
+
+
 def _is_emergency(name: Optional[str]) -> bool:
     return bool(name) and (name == EMERGENCY or name.startswith(EMERGENCY + "_"))

@@ -92,6 +92,7 @@ class EmergencyDetector:
             return True  # without a second opinion the cry is taken at its word
         reading = self.classifier.read([rest])[0]
         return reading.probability >= CRY_DANGER
+
     def _self_harm_words(self, text: str) -> bool:
         rule = rule_for_type(SELF_HARM, self.rules)
         return rule is not None and rule.hints is not None and rule.hints.search(normalise(text)) is not None
