@@ -59,9 +59,17 @@ def model_kinds(model):
     return lambda texts: asyncio.run(run(texts))
 
 
+LISTS_DIR = ROOT / "tests" / "safety_lists"
+
+
 def list_path(name: str) -> Path:
-    """A file under tests/, or any other path."""
-    return ROOT / "tests" / name if (ROOT / "tests" / name).exists() else Path(name)
+    """A list named in tests/safety_lists/manifest.yml, or any other path."""
+    return LISTS_DIR / name if (LISTS_DIR / name).exists() else Path(name)
+
+
+def manifest() -> list[dict]:
+    """What each list covers, who wrote it, its first figures and its role (regression, dev or test)."""
+    return yaml.safe_load((LISTS_DIR / "manifest.yml").read_text(encoding="utf-8"))["lists"]
 
 
 def expected_numbers(entry: dict, rules: emergency.Rules | None = None) -> list[str]:
@@ -110,8 +118,8 @@ def main() -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--model")
     mode.add_argument("--rules", action="store_true")
-    parser.add_argument("--list", action="append", help="a file under tests/ or a path; may be repeated "
-                        "(default: safety_messages.yml)")
+    parser.add_argument("--list", action="append", help="a file in tests/safety_lists/ or a path; may be "
+                        "repeated (default: every list the manifest names but the test ones)")
     parser.add_argument("--figures-only", action="store_true")
     args = parser.parse_args()
     if args.model:
@@ -120,7 +128,8 @@ def main() -> int:
         classify, label = rules_kinds, "rules only"
     else:
         classify, label = detector_kinds(), "rules + classifier"
-    for name in args.list or ["safety_messages.yml"]:
+    names = args.list or [entry["file"] for entry in manifest() if entry["role"] != "test"]
+    for name in names:
         evaluate(name, classify, label, args.figures_only)
     return 0
 

@@ -10,17 +10,29 @@ from bot.records.loader import load_records
 from bot.safety.classifier import EXAMPLES_DIR, EmergencyClassifier, ExamplesInvalid, Reading, load_examples
 from bot.safety.detector import VETO_MAX_CHARS, EmergencyDetector
 from bot.safety.emergency import DEFAULT_RULES, RulesInvalid, alarm, detect, load_rules
-from scripts.evaluate_safety import expected_numbers
-from tests.conftest import RECORDS_DIR, ROOT
+from scripts.evaluate_safety import LISTS_DIR, expected_numbers, manifest
+from tests.conftest import RECORDS_DIR
 
 RULES = load_rules(DEFAULT_RULES)
 TYPES = [rule.type for rule in RULES.emergencies]
-LISTS = sorted(p.name for p in (ROOT / "tests").glob("safety_messages*.yml"))
+MANIFEST = manifest()
+# test lists are only reported (scripts/evaluate_safety.py --figures-only), never asserted on while tuning
+LISTS = [entry["file"] for entry in MANIFEST if entry["role"] != "test"]
+EVERY_LIST = [entry["file"] for entry in MANIFEST]
 FAQ = {f["id"]: f for f in load_records(RECORDS_DIR)["faq"]}
 
 
 def messages(name: str):
-    return yaml.safe_load((ROOT / "tests" / name).read_text(encoding="utf-8"))
+    return yaml.safe_load((LISTS_DIR / name).read_text(encoding="utf-8"))
+
+
+def test_the_manifest_names_every_list_once_with_who_wrote_it_and_what_it_showed():
+    named = [entry["file"] for entry in MANIFEST]
+    assert len(named) == len(set(named))
+    assert set(named) == {p.name for p in LISTS_DIR.glob("*.yml")} - {"manifest.yml"}
+    for entry in MANIFEST:
+        assert entry["role"] in {"regression", "dev", "test"}, entry["file"]
+        assert entry["covers"].strip() and entry["written_by"].strip() and entry["first_measured"].strip()
 
 
 def test_every_number_given_comes_from_a_cited_record():
@@ -43,8 +55,8 @@ def detector():
     return trained_detector(RULES)
 
 
-# Each list but safety_messages.yml was written by someone who saw neither the detector nor the other
-# lists; after its one blind measurement (README "Emergency detection, measured") it guards against regressions.
+# tests/safety_lists/manifest.yml says who wrote each list and what it showed when first measured; since
+# then it guards against regressions.
 # An entry with `numbers` is right when the reply gives all of them ("psych": the psychological-assistance
 # line); one without is right when its type is among the dangers found.
 @pytest.mark.parametrize("listing", LISTS)
@@ -70,7 +82,7 @@ def _right(entry: dict, kinds: tuple[str, ...]) -> bool:
 
 def test_the_examples_and_the_test_lists_share_no_message():
     examples = {text for text, _ in load_examples(sorted(EXAMPLES_DIR.glob("*.yml")), TYPES)}
-    for listing in LISTS:
+    for listing in EVERY_LIST:
         data = messages(listing)
         shared = examples & {m["text"] for m in data["emergencies"] + data["non_emergencies"]}
         assert not shared, (listing, shared)

@@ -45,6 +45,17 @@ def test_hotline_emergency_hands_off_with_reason_emergency(assistant):
     assert result["action"] == "handoff" and result["handoff"]["reason"] == "emergency"
     assert result["replies"][0]["text"].startswith("请立即离开现场并拨打119")
     assert '<sub alias="幺幺九">119</sub>' in result["replies"][0]["ssml"]
+    assert result["handoff"]["detail"] == {"kinds": ["gas"], "numbers": ["119"]}
+
+
+def test_hotline_hands_off_several_dangers_with_every_kind_the_most_urgent_first(assistant):
+    assistant.call({"call_id": "sos-call-2", "event": "start"})
+    _, result = assistant.call({"call_id": "sos-call-2", "event": "message",
+                                "text": "屋里好大的煤气味 我妈倒在地上叫不醒", "asr_confidence": 0.9})
+    assert result["action"] == "handoff" and result["handoff"]["reason"] == "emergency"
+    assert result["handoff"]["detail"]["kinds"] == ["medical", "gas"]
+    assert result["handoff"]["detail"]["numbers"][:2] == ["120", "119"]
+    assert result["replies"][0]["text"].startswith("请立即拨打120")
 
 
 def test_identity_is_honest_and_offers_a_person(assistant):

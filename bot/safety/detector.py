@@ -15,7 +15,7 @@ from typing import Optional
 
 from bot.safety.classifier import EmergencyClassifier, Reading
 from bot.safety.instructions import InstructionGuard
-from bot.safety.emergency import SELF_HARM, Rules, detect_all, excluded, normalise, only_supposed, rule_for_type, without_figures
+from bot.safety.emergency import SELF_HARM, Rules, detect_all, excluded, normalise, only_supposed, read, rule_for_type, without_figures
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # beyond this many characters the classifier's reading of a whole message no longer vetoes a rule:
@@ -72,8 +72,9 @@ class EmergencyDetector:
             return (SELF_HARM, *(r.type for r in rules[1:] if r.type not in YIELDS_TO_SELF_HARM))
         kinds = tuple(r.type for r in rules)
         # a danger the classifier is sure of and no rule named is one more danger in the message (a car
-        # trapped in an underpass is also a drowning); it never comes first, and a cry adds nothing
-        if found and found not in kinds and found not in (SELF_HARM, EXCLAMATION):
+        # trapped in an underpass is also a drowning), when the message has words of it: a lift stuck
+        # between floors is no fire because lifts and fires share words. A cry adds nothing.
+        if found and found not in kinds and found not in (SELF_HARM, EXCLAMATION) and self._names(found, text):
             kinds += (found,)
         return kinds
 
@@ -84,7 +85,8 @@ class EmergencyDetector:
         speech unless the classifier reads a danger in what remains.
         """
         rule = rule_for_type(EXCLAMATION, self.rules)
-        rest = rule.pattern.sub("", normalise(text, self.rules.figures)) if rule else normalise(text)
+        flat = "".join(read(text, self.rules))
+        rest = rule.pattern.sub("", flat) if rule else flat
         rest = _CRY_LEFTOVER.sub("", rest)
         if len(rest) <= CRY_ALONE_MAX:
             return True
@@ -95,11 +97,18 @@ class EmergencyDetector:
 
     def _self_harm_words(self, text: str) -> bool:
         rule = rule_for_type(SELF_HARM, self.rules)
-        return rule is not None and rule.hints is not None and rule.hints.search(normalise(text)) is not None
+        return self._names(SELF_HARM, text)
+
+    def _names(self, kind: str, text: str) -> bool:
+        """Whether the message has words of this kind of danger (its rule's `hints`)."""
+        rule = rule_for_type(kind, self.rules)
+        return rule is not None and rule.hints is not None and rule.hints.search("".join(read(text, self.rules))) is not None
 
     def _classifier_kind(self, text: str, reading: Optional[Reading]) -> Optional[str]:
         if reading is None or reading.probability < self.threshold or excluded(text, reading.kind, self.rules):
             return None
+        if not _CJK.search(text) and not self._names(reading.kind, text):
+            return None  # it learnt from Chinese messages: in another language, only the rules' words count
         if reading.kind != SELF_HARM and only_supposed(text, self.rules):
             return None
         return reading.kind

@@ -12,6 +12,7 @@ from typing import Optional
 import yaml
 
 from bot import settings
+from bot.normalise import TypoRepair
 from bot.records.text import simplified
 
 DEFAULT_RULES = settings.ROOT / "data" / "safety" / "emergency.yml"
@@ -29,6 +30,9 @@ class EmergencyRule:
     also: str = ""  # one sentence for when this danger comes second in a message that names several
     # dangers that, beside this one, are only part of its story: a scammer's 车祸 or 被抓
     sets_aside: tuple[str, ...] = ()
+    # the words that introduce that story ("说", "称"): a set-aside danger named with none of them just
+    # before it ("被骗了钱，气得心脏病发了") is a danger of its own; without them, every one is story
+    story: Optional[re.Pattern] = None
 
     @property
     def numbers(self) -> tuple[str, ...]:
@@ -52,6 +56,8 @@ class Rules:
     conditions: Conditions = Conditions()
     figures: Optional[re.Pattern] = None  # figures of speech, read as if they were not there
     urgency: tuple[str, ...] = ()  # the order in which several dangers are answered
+    # the danger words a hurried message may write with other characters (电悌, 电体)
+    repair: Optional["Spelling"] = None
 
 
 _NUMBER = re.compile(r"(?<!\d)\d{3,5}(?!\d)")
@@ -84,7 +90,8 @@ def load_rules(path: Path | str = DEFAULT_RULES) -> Rules:
         pattern = _alternatives(path, where, item["patterns"])
         hints = _alternatives(path, f"{where} hints", [item["hints"]] if item.get("hints") else None)
         rules.append(EmergencyRule(item["type"], item["faq"], str(item["number"]), item["reply"], pattern, hints,
-                                   str(item.get("also") or ""), tuple(item.get("sets_aside") or ())))
+                                   str(item.get("also") or ""), tuple(item.get("sets_aside") or ()),
+                                   _alternatives(path, f"{where} story", [item["story"]] if item.get("story") else None)))
     exclusions = _exclusions(path, data, [rule.type for rule in rules])
     conditions = data.get("conditions") or {}
     before = _alternatives(path, "conditions.before", conditions.get("before"))
@@ -102,7 +109,35 @@ def load_rules(path: Path | str = DEFAULT_RULES) -> Rules:
         raise RulesInvalid(f"{path.name}: urgency: no emergency of type {', '.join(unknown)}")
     # a type left out of `urgency` comes after those listed, in the file's order
     urgency += [kind for kind in types if kind not in urgency]
-    return Rules(tuple(rules), exclusions, Conditions(before, after, present), figures, tuple(urgency))
+    repair = _spelling(path, data)
+    return Rules(tuple(rules), exclusions, Conditions(before, after, present), figures, tuple(urgency), repair)
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """Danger words as a hurried message writes them: by sound (`sound_alikes`, same tones) or in the
+    ways listed (`misspellings`, where the input method's first choice has another tone: 电体 for 电梯)."""
+    sound: Optional[TypoRepair] = None
+    written: tuple[tuple[re.Pattern, str], ...] = ()
+
+    def repair(self, text: str) -> str:
+        if self.sound is not None:
+            text = self.sound.repair(text)
+        for pattern, word in self.written:
+            text = pattern.sub(word, text)
+        return text
+
+
+def _spelling(path: Path, data: dict) -> Optional[Spelling]:
+    vocabulary = [str(word) for word in data.get("sound_alikes") or []]
+    written = []
+    for word, forms in (data.get("misspellings") or {}).items():
+        pattern = _alternatives(path, f"misspellings.{word}", [str(f) for f in forms] if isinstance(forms, list) else [str(forms)])
+        if pattern is not None:
+            written.append((pattern, str(word)))
+    if not vocabulary and not written:
+        return None
+    return Spelling(TypoRepair(vocabulary) if vocabulary else None, tuple(written))
 
 
 def _exclusions(path: Path, data: dict, types: list[str]) -> dict[str, re.Pattern]:
@@ -134,30 +169,40 @@ def rules_for(path: str) -> Rules:
     return load_rules(path)
 
 
+# how far before a danger a story's word ("说") still makes the danger part of the story
+STORY_REACH = 15
 _CLAUSE_BREAK = re.compile(r"[，。！？,.!?；;：:\n]+")
 _FILLER = re.compile(r"[\s、~…]+")
 
 
 @lru_cache(maxsize=256)
-def clauses(text: str, figures: Optional[re.Pattern] = None) -> tuple[str, ...]:
-    """The message's clauses, each without spaces or punctuation, in simplified characters; a figure
-    of speech ("急死人了", "辣到冒烟") ends a clause and is left out."""
+def clauses(text: str, figures: Optional[re.Pattern] = None, repair: Optional[Spelling] = None) -> tuple[str, ...]:
+    """The message's clauses, each without spaces or punctuation, in simplified characters, danger
+    words written by sound repaired; a figure of speech ("急死人了", "辣到冒烟") ends a clause and is
+    left out."""
     # cached: the detector, its exclusions, suppositions and classifier all read the same message
     # the patterns are written in simplified characters, so a message in traditional ones is
     # converted first; spaces from speech recognition must not split a pattern
     parts = (_FILLER.sub("", part) for part in _CLAUSE_BREAK.split(simplified(text or "")))
+    if repair is not None:
+        parts = (repair.repair(part) for part in parts)
     if figures is not None:
         parts = (piece for part in parts for piece in figures.sub("\n", part).split("\n"))
     return tuple(c for c in parts if c)
 
 
-def normalise(text: str, figures: Optional[re.Pattern] = None) -> str:
-    return "".join(clauses(text, figures))
+def normalise(text: str, figures: Optional[re.Pattern] = None, repair: Optional[Spelling] = None) -> str:
+    return "".join(clauses(text, figures, repair))
+
+
+def read(text: str, rules: Rules) -> tuple[str, ...]:
+    """The message's clauses as every rule reads them: figures of speech out, danger words repaired."""
+    return clauses(text, rules.figures, rules.repair)
 
 
 def without_figures(text: str, rules: Rules) -> str:
     """The message as the classifier reads it: clauses kept apart, figures of speech left out."""
-    return "，".join(clauses(text, rules.figures))
+    return "，".join(read(text, rules))
 
 
 def _supposed(clause: str, start: int, end: int, conditions: Conditions) -> bool:
@@ -185,7 +230,7 @@ def detect_all(text: str, rules: Optional[Rules] = None) -> tuple[EmergencyRule,
     do, not a report; one named outside it ("煤气味好重，万一爆炸怎么办") still counts.
     """
     rules = rules or rules_for(str(DEFAULT_RULES))
-    parts = clauses(text, rules.figures)
+    parts = read(text, rules)
     flat = "".join(parts)
     if not flat:
         return ()
@@ -199,17 +244,28 @@ def detect_all(text: str, rules: Optional[Rules] = None) -> tuple[EmergencyRule,
         offset = starts[index]
         return not _supposed(parts[index], match.start() - offset, match.end() - offset, rules.conditions)
 
-    found = []
+    found, matches = [], {}
     for rule in rules.emergencies:
         # self-harm is never explained away by a supposition ("如果我死了…" is no hypothetical
         # question) and has its own, narrow exclusions: a caring reply and a person cost little
         if rule.type == SELF_HARM:
             if rule.pattern.search(flat) and not excluded(text, rule.type, rules):
                 found.append(rule)
-        elif any(reported(m) for m in rule.pattern.finditer(flat)) and not excluded(text, rule.type, rules):
-            found.append(rule)
-    aside = {kind for rule in found for kind in rule.sets_aside}
-    return tuple(rule for rule in found if rule.type not in aside)
+        else:
+            matches[rule.type] = [m for m in rule.pattern.finditer(flat) if reported(m)]
+            if matches[rule.type] and not excluded(text, rule.type, rules):
+                found.append(rule)
+
+    def told_as_story(kind: str) -> bool:
+        for teller in found:
+            if kind not in teller.sets_aside:
+                continue
+            if teller.story is None or all(teller.story.search(flat, max(0, m.start() - STORY_REACH), m.start())
+                                           for m in matches.get(kind, ())):
+                return True
+        return False
+
+    return tuple(rule for rule in found if not told_as_story(rule.type))
 
 
 def alarm(kinds: list[str] | tuple[str, ...], rules: Optional[Rules] = None) -> Optional[Alarm]:
@@ -237,7 +293,7 @@ def excluded(text: str, kind: str, rules: Optional[Rules] = None) -> bool:
     """Whether an exclusion says a message that names this kind of danger is ordinary."""
     rules = rules or rules_for(str(DEFAULT_RULES))
     pattern = rules.exclusions.get(kind)
-    return pattern is not None and pattern.search(normalise(text, rules.figures)) is not None
+    return pattern is not None and pattern.search("".join(read(text, rules))) is not None
 
 
 def only_supposed(text: str, rules: Optional[Rules] = None) -> bool:
@@ -246,10 +302,10 @@ def only_supposed(text: str, rules: Optional[Rules] = None) -> bool:
     The first clause that names a danger sets the frame ("万一在隧道里出了事故，应该待在车里还是下车").
     """
     rules = rules or rules_for(str(DEFAULT_RULES))
-    if _present(normalise(text, rules.figures), rules.conditions):
+    if _present("".join(read(text, rules)), rules.conditions):
         return False
     hints = [r.hints for r in rules.emergencies if r.hints is not None]
-    first = next((c for c in clauses(text, rules.figures) if any(h.search(c) for h in hints)), None)
+    first = next((c for c in read(text, rules) if any(h.search(c) for h in hints)), None)
     return first is not None and _supposed(first, 0, len(first), rules.conditions)  # a marker anywhere in it
 
 
