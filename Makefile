@@ -15,11 +15,13 @@ PYTHON310 := $(shell for p in python3.10 /root/.pyenv/versions/3.10.13/bin/pytho
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then \
 	echo $$p; break; fi; done)
 
-.PHONY: help setup run run-prod test eval bench records artefacts model validate chromium nginx clean
+.PHONY: help setup run run-prod test test-fast lint eval bench records artefacts model validate chromium nginx clean
 
 help:
 	@echo "make run    set up, build the records database, train if needed, start the assistant"
 	@echo "make test   set up, then run every test (pytest, rasa data validate, rasa test)"
+	@echo "make test-fast  the tests that need no server, database server, browser or model (under 2 minutes)"
+	@echo "make lint   ruff (lint and format) and mypy, as CI runs them"
 	@echo "make eval   set up, then print NLU, test-story and blind end-to-end figures (reports/)"
 	@echo "make bench  set up, then drive simulated residents at 1, 10 and 50 at once (reports/bench/)"
 	@echo "make run-prod  production layout: PostgreSQL, Redis lock store, two Rasa and two action servers behind nginx"
@@ -81,6 +83,17 @@ test: setup chromium nginx
 	@$(PY) -m bot.launcher exec -- $(RASA) test core --model models/jiangcheng.tar.gz --stories tests/stories \
 		--out reports/core --fail-on-prediction-errors
 	@echo "make test: all checks passed"
+
+# No server, no PostgreSQL, no browser, no trained model: what a contributor runs before every commit.
+test-fast: $(VENV)/.installed
+	@$(PY) -m pytest -q -m "not servers and not postgres" -p no:cacheprovider
+
+LINTED := bot actions scripts tests
+lint: $(VENV)/.installed
+	@$(VENV)/bin/ruff check $(LINTED)
+	@$(VENV)/bin/ruff format --check $(LINTED)
+	@$(VENV)/bin/mypy
+	@echo "make lint: ruff and mypy passed"
 
 eval: setup
 	@$(PY) scripts/evaluate.py

@@ -1,4 +1,5 @@
 """Answering from the records: shared by the question actions, follow-ups and clarification."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -43,7 +44,11 @@ def office(dispatcher: CollectingDispatcher, s: Session, district: str) -> None:
 
 
 def plan_item(dispatcher: CollectingDispatcher, s: Session, item) -> None:
-    children = queries.plan_children(s, item.id) if item.kind in ("project", "overview", "measure") and not item.figures else []
+    children = (
+        queries.plan_children(s, item.id)
+        if item.kind in ("project", "overview", "measure") and not item.figures
+        else []
+    )
     dispatcher.utter_message(text=replies.plan_answer(item, children))
 
 

@@ -1,4 +1,5 @@
 """Asking back like a clerk: the two or three records the resolver found close, by their names."""
+
 from __future__ import annotations
 
 from typing import Any, Optional, Text
@@ -12,13 +13,20 @@ from actions.context import apologise_on_failure
 CANDIDATES = "record_candidates"
 
 
-def candidate_buttons(latest_message: Optional[dict[str, Any]], kinds: tuple[str, ...] = ("service", "plan")) -> list[dict[str, str]]:
+def candidate_buttons(
+    latest_message: Optional[dict[str, Any]], kinds: tuple[str, ...] = ("service", "plan")
+) -> list[dict[str, str]]:
     buttons = []
     for c in (latest_message or {}).get(CANDIDATES) or []:
         if c.get("kind") not in kinds or not c.get("title"):
             continue
         if c["kind"] == "service":
-            buttons.append({"title": c["title"], "payload": replies.payload(c.get("aspect_intent") or "ask_service", service=c["title"])})
+            buttons.append(
+                {
+                    "title": c["title"],
+                    "payload": replies.payload(c.get("aspect_intent") or "ask_service", service=c["title"]),
+                }
+            )
         else:
             buttons.append({"title": c["title"], "payload": replies.payload("ask_plan_overview", plan_item=c["title"])})
     return buttons

@@ -1,4 +1,5 @@
 """Turning search hits into one answer, a short list of choices, or nothing."""
+
 from __future__ import annotations
 
 from typing import Optional

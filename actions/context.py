@@ -1,4 +1,5 @@
 """Reading what the resident said so far from a rasa-sdk Tracker."""
+
 from __future__ import annotations
 
 import functools
@@ -13,12 +14,22 @@ from actions import replies
 logger = logging.getLogger(__name__)
 
 SERVICE_INTENTS = (
-    "ask_service", "ask_service_materials", "ask_service_where", "ask_service_hours",
-    "ask_service_fee", "ask_service_time_limit", "ask_service_online",
+    "ask_service",
+    "ask_service_materials",
+    "ask_service_where",
+    "ask_service_hours",
+    "ask_service_fee",
+    "ask_service_time_limit",
+    "ask_service_online",
 )
 PLAN_INTENTS = (
-    "ask_plan_overview", "ask_plan_target", "ask_plan_project", "ask_plan_department",
-    "ask_plan_agent", "ask_city_figures", "ask_plan_application",
+    "ask_plan_overview",
+    "ask_plan_target",
+    "ask_plan_project",
+    "ask_plan_department",
+    "ask_plan_agent",
+    "ask_city_figures",
+    "ask_plan_application",
 )
 QUESTION_INTENTS = SERVICE_INTENTS + PLAN_INTENTS + ("ask_office", "ask_hotline")
 
@@ -40,7 +51,9 @@ def user_intents(tracker: Tracker) -> Iterable[str]:
                 yield name
 
 
-def last_question(tracker: Tracker, among: Iterable[str] = QUESTION_INTENTS, skip_latest: bool = False) -> Optional[str]:
+def last_question(
+    tracker: Tracker, among: Iterable[str] = QUESTION_INTENTS, skip_latest: bool = False
+) -> Optional[str]:
     among = set(among)
     intents = iter(user_intents(tracker))
     if skip_latest:

@@ -1,4 +1,5 @@
 """Hotline FAQ, follow-ups that keep context, clarification and search when the intent is unclear."""
+
 from __future__ import annotations
 
 from typing import Text
@@ -9,7 +10,12 @@ from rasa_sdk.events import SlotSet
 from actions import answers, choices, replies
 from actions.ask_back import candidate_buttons
 from actions.context import (
-    PLAN_INTENTS, SERVICE_INTENTS, apologise_on_failure, last_question, latest_entity, text_of,
+    PLAN_INTENTS,
+    SERVICE_INTENTS,
+    apologise_on_failure,
+    last_question,
+    latest_entity,
+    text_of,
 )
 from bot.records import queries
 from bot.records.db import session
@@ -90,7 +96,9 @@ class ActionAskAffirmation(Action):
             best = ranking[0].get("confidence", 0.0)
             for r in ranking[:3]:
                 if best - r.get("confidence", 0.0) <= CLOSE_INTENTS:
-                    buttons.append({"title": replies.INTENT_LABELS[r["name"]], "payload": replies.payload(r["name"], **entities)})
+                    buttons.append(
+                        {"title": replies.INTENT_LABELS[r["name"]], "payload": replies.payload(r["name"], **entities)}
+                    )
         if len(buttons) >= 2:
             dispatcher.utter_message(text=replies.did_you_mean(), buttons=buttons + [replies.none_of_these()])
             return []

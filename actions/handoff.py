@@ -1,4 +1,5 @@
 """Handing the resident to a human agent with everything the agent needs."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -78,15 +79,21 @@ def hand_off(dispatcher, tracker: Tracker, reason: str, lead: str = "", detail: 
     if already_open and live:
         message = f"{lead}您的转人工请求已在处理中，工单号：{ticket.id}，请稍候，不用重复提交。"
     elif already_open:
-        message = (f"{lead}您已登记过回电工单{ticket.id}，刚才的情况已补充进去，工作人员上班后会尽快联系您。"
-                   f"急事请直接拨打{hotline}。")
+        message = (
+            f"{lead}您已登记过回电工单{ticket.id}，刚才的情况已补充进去，工作人员上班后会尽快联系您。"
+            f"急事请直接拨打{hotline}。"
+        )
     elif live:
         message = f"{lead}正在为您转接人工客服，请稍候。工单号：{ticket.id}。"
     else:
-        message = (f"{lead}现在不是人工客服的服务时间（{hours.describe(duty_hours, duty_days)}），"
-                   f"已为您登记回电工单{ticket.id}，工作人员上班后会尽快联系您。急事请直接拨打{hotline}。")
-    dispatcher.utter_message(text=message, json_message={
-        "handoff": {"ticket_id": ticket.id, "mode": ticket.mode, "reason": reason, "detail": detail}})
+        message = (
+            f"{lead}现在不是人工客服的服务时间（{hours.describe(duty_hours, duty_days)}），"
+            f"已为您登记回电工单{ticket.id}，工作人员上班后会尽快联系您。急事请直接拨打{hotline}。"
+        )
+    dispatcher.utter_message(
+        text=message,
+        json_message={"handoff": {"ticket_id": ticket.id, "mode": ticket.mode, "reason": reason, "detail": detail}},
+    )
 
 
 class ActionHandoff(Action):

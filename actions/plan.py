@@ -1,4 +1,5 @@
 """Questions about the action plan, answered from the plan records with their source passage."""
+
 from __future__ import annotations
 
 from typing import Text

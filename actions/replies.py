@@ -1,4 +1,5 @@
 """Chinese reply text built from records. Pure functions: no Rasa, no database."""
+
 from __future__ import annotations
 
 import json
@@ -98,7 +99,10 @@ def office_answer(district: str, offices: list[Any]) -> str:
     if not offices:
         return f"暂时没有{district}政务服务中心的信息，请拨打{hotline()}咨询。"
     office = offices[0]
-    lines = [f"{district}的综合办事大厅是{office.name}，可办理{len(office.services)}类常见业务。", office_details(office)]
+    lines = [
+        f"{district}的综合办事大厅是{office.name}，可办理{len(office.services)}类常见业务。",
+        office_details(office),
+    ]
     if office.demo:
         lines.append(confirm_line(True))
     return "\n".join(lines)
@@ -129,8 +133,10 @@ def emergency_unknown() -> str:
 
 
 def instruction_refused() -> str:
-    return (f"我只能解答武汉的办事指南和数智经济行动方案，不能执行这类指令，也不会透露系统设置或他人的信息。"
-            f"请告诉我您想办的事，或拨打{hotline()}咨询。")
+    return (
+        f"我只能解答武汉的办事指南和数智经济行动方案，不能执行这类指令，也不会透露系统设置或他人的信息。"
+        f"请告诉我您想办的事，或拨打{hotline()}咨询。"
+    )
 
 
 def did_you_mean() -> str:

@@ -1,4 +1,5 @@
 """Emergencies, abuse and requests for professional advice."""
+
 from __future__ import annotations
 
 from typing import Text
@@ -23,16 +24,21 @@ class ActionEmergency(Action):
         return "action_emergency"
 
     def run(self, dispatcher, tracker, domain):
-        kinds = [str(e.get("value")) for e in tracker.latest_message.get("entities") or []
-                 if e.get("entity") == "emergency_type" and e.get("value")]
+        kinds = [
+            str(e.get("value"))
+            for e in tracker.latest_message.get("entities") or []
+            if e.get("entity") == "emergency_type" and e.get("value")
+        ]
         told = alarm(kinds)
         if told is None:
             text, numbers, kinds = replies.emergency_unknown(), ["110", "120"], kinds or ["unknown"]
         else:
             text, numbers, kinds = told.text, list(told.numbers), list(told.kinds)
         detail = {"kinds": kinds, "numbers": numbers}
-        dispatcher.utter_message(text=text, json_message={
-            "emergency": {"type": kinds[0], "types": kinds, "number": numbers[0], "numbers": numbers}})
+        dispatcher.utter_message(
+            text=text,
+            json_message={"emergency": {"type": kinds[0], "types": kinds, "number": numbers[0], "numbers": numbers}},
+        )
         if SELF_HARM in kinds or tracker.get_latest_input_channel() == "hotline":
             try:
                 hand_off(dispatcher, tracker, "emergency", detail=detail)
@@ -50,9 +56,12 @@ class ActionAbuse(Action):
         if insults >= ABUSE_LIMIT:
             dispatcher.utter_message(
                 text=f"我们的对话就先到这里。如需帮助，欢迎随时再来，或拨打{settings.get('HOTLINE_NUMBER')}。",
-                json_message={"end_conversation": True, "skip_rating": True})
+                json_message={"end_conversation": True, "skip_rating": True},
+            )
         else:
-            dispatcher.utter_message(text="我理解您可能有些着急，我会尽力帮您。请告诉我您想办的事，或点“转人工”找工作人员。")
+            dispatcher.utter_message(
+                text="我理解您可能有些着急，我会尽力帮您。请告诉我您想办的事，或点“转人工”找工作人员。"
+            )
         return []
 
 
@@ -80,6 +89,8 @@ class ActionAdvice(Action):
             top, _ = choices.decide(queries.search(s, text_of(tracker), kinds=["service"]))
             if top:
                 lines.append(f"和您的问题相关的办事服务有“{top.title}”，需要的话可以问我怎么办理。")
-        lines.append(f"身体不适请到正规医院就诊，紧急情况请拨打120；法律、金融方面的问题可以拨打{replies.hotline()}，由相关部门为您解答。")
+        lines.append(
+            f"身体不适请到正规医院就诊，紧急情况请拨打120；法律、金融方面的问题可以拨打{replies.hotline()}，由相关部门为您解答。"
+        )
         dispatcher.utter_message(text="\n".join(lines))
         return []

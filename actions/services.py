@@ -1,4 +1,5 @@
 """Service guide and office questions, and the forms that ask for a missing service or district."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Text
@@ -26,7 +27,9 @@ class ActionAnswerService(Action):
         with session() as s:
             record = queries.service_by_term(s, term) if term else None
             if record is None:
-                dispatcher.utter_message(text=replies.ask_which_service() if not term else replies.unknown_service(term))
+                dispatcher.utter_message(
+                    text=replies.ask_which_service() if not term else replies.unknown_service(term)
+                )
                 return []
             answers.service(dispatcher, s, record, aspect, district)
         return [SlotSet("service", record.name)]
@@ -48,7 +51,9 @@ class ValidateServiceForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_service_form"
 
-    async def extract_service(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_service(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         """No service name recognised: search the resident's words among the services."""
         if tracker.get_slot("requested_slot") != "service" and tracker.get_slot("service"):
             return {}
@@ -64,7 +69,9 @@ class ValidateServiceForm(FormValidationAction):
             return {}
         return {"service": top.title} if top else {}
 
-    def validate_service(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_service(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         with session() as s:
             record = queries.service_by_term(s, str(value)) if value else None
         if record is None:
@@ -77,7 +84,9 @@ class ValidateOfficeForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_office_form"
 
-    def validate_district(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_district(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         with session() as s:
             district = queries.district_by_term(s, str(value)) if value else None
         if district is None:

@@ -11,6 +11,7 @@ without limit and echoes the exception and the request body in its 500s. Here:
   inflated up to ACTION_MAX_REQUEST_BYTES;
 - errors are short Chinese messages, logged without the conversation they came with.
 """
+
 from __future__ import annotations
 
 import argparse

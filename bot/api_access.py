@@ -9,6 +9,7 @@ builds its app:
 - `Authorization: Bearer <token>` is accepted beside `?token=`;
 - `GET /` says only that the server is up; `GET /version` needs the token.
 """
+
 from __future__ import annotations
 
 import functools
@@ -72,7 +73,9 @@ def apply() -> None:
         if options["enable_api"] and not options["auth_token"]:
             options["auth_token"] = configured_token()
             if not options["auth_token"]:
-                raise SystemExit("Rasa's HTTP API is enabled but has no token: set RASA_API_TOKEN or RASA_API_TOKEN_FILE.")
+                raise SystemExit(
+                    "Rasa's HTTP API is enabled but has no token: set RASA_API_TOKEN or RASA_API_TOKEN_FILE."
+                )
         token = options["auth_token"]
         app = original_configure_app(**options)
 

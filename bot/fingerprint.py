@@ -1,4 +1,5 @@
 """One digest of a set of files, by name and content: what decides whether a model must be retrained."""
+
 from __future__ import annotations
 
 import hashlib

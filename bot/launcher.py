@@ -3,6 +3,7 @@
 `python -m bot.launcher run`            start both and wait (what `make run` does)
 `python -m bot.launcher exec -- CMD…`   run CMD with the documented defaults filled in
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,7 +15,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from bot import settings
 
@@ -34,9 +35,10 @@ def http_ok(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def _stop(processes: list[subprocess.Popen], grace: float) -> None:
+def _stop(started: list[subprocess.Popen | None], grace: float) -> None:
     """SIGTERM to each, then SIGKILL to any still running after `grace` seconds (a hung server
     ignores SIGTERM; a stopped one cannot act on it)."""
+    processes = [p for p in started if p is not None]
     for p in processes:
         if p.poll() is None:
             p.send_signal(signal.SIGTERM)
@@ -62,6 +64,10 @@ class Server:
     def start(self) -> None:
         self.process = subprocess.Popen(self.command, cwd=settings.ROOT, env=self.env)
         self.misses, self.ready, self.started = 0, False, time.monotonic()
+
+    def exit_code(self) -> int | None:
+        """The exit code once the process has stopped; None while it runs."""
+        return self.process.poll() if self.process is not None else None
 
     def restart(self, reason: str, grace: float) -> None:
         print(f"{self.name} {reason}; restarting it.", file=sys.stderr, flush=True)
@@ -99,23 +105,54 @@ def run(startup_timeout: float) -> int:
     servers: list[Server] = []
     if "actions" in parts:
         for port in action_ports:
-            servers.append(Server(f"action server {port}", [sys.executable, "-m", "bot.action_server", "--port", port],
-                                  f"http://127.0.0.1:{port}/health", True, env))
+            servers.append(
+                Server(
+                    f"action server {port}",
+                    [sys.executable, "-m", "bot.action_server", "--port", port],
+                    f"http://127.0.0.1:{port}/health",
+                    True,
+                    env,
+                )
+            )
     if "rasa" in parts:
         for port in rasa_ports:
-            servers.append(Server(f"rasa server {port}", [
-                _rasa(), "run", "--model", str(model), "--port", port, "--endpoints", env["RASA_ENDPOINTS"],
-                # the API token reaches Rasa from the environment (bot/api_access.py), never the command line
-                "--credentials", "credentials.yml", "--enable-api"]
-                # behind nginx only nginx may reach a Rasa server: its X-Real-IP is then the client's
-                + (["--interface", "127.0.0.1"] if env["NGINX_PORT"] else []),
-                f"http://127.0.0.1:{port}/", True, env))
+            servers.append(
+                Server(
+                    f"rasa server {port}",
+                    [
+                        _rasa(),
+                        "run",
+                        "--model",
+                        str(model),
+                        "--port",
+                        port,
+                        "--endpoints",
+                        env["RASA_ENDPOINTS"],
+                        # the API token reaches Rasa from the environment (bot/api_access.py), never the command line
+                        "--credentials",
+                        "credentials.yml",
+                        "--enable-api",
+                    ]
+                    # behind nginx only nginx may reach a Rasa server: its X-Real-IP is then the client's
+                    + (["--interface", "127.0.0.1"] if env["NGINX_PORT"] else []),
+                    f"http://127.0.0.1:{port}/",
+                    True,
+                    env,
+                )
+            )
     front_port = env["NGINX_PORT"] or rasa_ports[0]
     checks: list[str] = [s.probe for s in servers]
     if "nginx" in parts and (env["NGINX_PORT"] or env["NGINX_ACTION_PORT"]):
         # nginx's own probe goes through to a Rasa server: it is watched for dying, not for hanging
-        servers.append(Server("nginx", nginx_command(env["NGINX_PORT"], rasa_ports, env["NGINX_ACTION_PORT"], action_ports),
-                              "", False, env))
+        servers.append(
+            Server(
+                "nginx",
+                nginx_command(env["NGINX_PORT"], rasa_ports, env["NGINX_ACTION_PORT"], action_ports),
+                "",
+                False,
+                env,
+            )
+        )
         checks += [f"http://127.0.0.1:{env['NGINX_PORT']}/"] if env["NGINX_PORT"] else []
         checks += [f"http://127.0.0.1:{env['NGINX_ACTION_PORT']}/health"] if env["NGINX_ACTION_PORT"] else []
     if not servers:
@@ -138,27 +175,34 @@ def run(startup_timeout: float) -> int:
     next_probe = 0.0
     code = 0
     while not stopping:
-        dead = [s for s in servers if s.process.poll() is not None]
+        dead = [s for s in servers if s.exit_code() is not None]
         if dead and not announced:
             print(f"{', '.join(s.name for s in dead)} stopped while starting; stopping the others.", file=sys.stderr)
             code = 1
             break
         for server in dead:
             # a server that dies while running is started again; the others keep serving meanwhile
-            print(f"{server.name} stopped unexpectedly (exit {server.process.returncode}); restarting it.",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{server.name} stopped unexpectedly (exit {server.exit_code()}); restarting it.",
+                file=sys.stderr,
+                flush=True,
+            )
             server.start()
         if not announced:
             if all(http_ok(url) for url in checks):
                 announced = True
                 for server in servers:
                     server.ready = True
-                token_note = f" (made for this run: {TOKENS_FILE.relative_to(settings.ROOT)}; set HOTLINE_TOKEN to fix it)" if generated_token else ""
+                token_note = (
+                    f" (made for this run: {TOKENS_FILE.relative_to(settings.ROOT)}; set HOTLINE_TOKEN to fix it)"
+                    if generated_token
+                    else ""
+                )
                 print(
                     "\n江城助手已启动 (Jiangcheng Assistant is running)\n"
                     f"  web chat:       http://127.0.0.1:{front_port}/webhooks/web/\n"
                     f"  REST:           POST http://127.0.0.1:{front_port}/webhooks/rest/webhook\n"
-                    f"                  body {{\"sender\": \"\", \"message\": \"到2028年武汉人工智能产业规模目标是多少\"}}\n"
+                    f'                  body {{"sender": "", "message": "到2028年武汉人工智能产业规模目标是多少"}}\n'
                     f"                  (the reply's X-Jiangcheng-Sender header is the id to send next time)\n"
                     f"  hotline:        POST http://127.0.0.1:{front_port}/webhooks/hotline/webhook\n"
                     f"                  Authorization: Bearer {abridged(env['HOTLINE_TOKEN'])}{token_note}\n"
@@ -166,9 +210,9 @@ def run(startup_timeout: float) -> int:
                     f"  tokens:         {TOKENS_FILE.relative_to(settings.ROOT)} (RASA_API_TOKEN, HOTLINE_TOKEN, REST_CLIENT_TOKEN)\n"
                     f"  action servers: {env['ACTION_HOST']}, ports {', '.join(action_ports)}; Rasa calls {env['ACTION_ENDPOINT_URL']}\n"
                     f"  Rasa servers:   ports {', '.join(rasa_ports)} ({env['RASA_ENDPOINTS']})"
-                    + (f", behind nginx on {front_port}" if env["NGINX_PORT"] else "") + "\n"
-                    f"  started here:   {', '.join(s.name for s in servers)}\n"
-                    + "  stop:           Ctrl-C\n",
+                    + (f", behind nginx on {front_port}" if env["NGINX_PORT"] else "")
+                    + "\n"
+                    f"  started here:   {', '.join(s.name for s in servers)}\n" + "  stop:           Ctrl-C\n",
                     flush=True,
                 )
             elif time.monotonic() - started > startup_timeout:
@@ -184,14 +228,20 @@ def run(startup_timeout: float) -> int:
     return code
 
 
-def watchdog(servers: list[Server], timeout: float, failures: int, grace: float, startup_timeout: float,
-             stopping: Callable[[], bool]) -> None:
+def watchdog(
+    servers: list[Server],
+    timeout: float,
+    failures: int,
+    grace: float,
+    startup_timeout: float,
+    stopping: Callable[[], bool],
+) -> None:
     """A real request through each server's event loop: a server that is alive but no longer answers
     (a spinning or stopped event loop) is restarted like one that died."""
     for server in servers:
         if stopping():  # Ctrl-C during a round of probes: stop now, not after every probe has waited
             return
-        if not server.watched or server.process.poll() is not None:
+        if not server.watched or server.exit_code() is not None:
             continue
         if not server.ready:  # restarted: it has startup_timeout to load its model again
             if http_ok(server.probe, timeout):
@@ -248,7 +298,9 @@ def _items(value: str) -> list[str]:
     return [p.strip() for p in value.split(",") if p.strip()]
 
 
-def nginx_command(rasa_front: str, rasa_ports: list[str], action_front: str = "", action_ports: list[str] = ()) -> list[str]:
+def nginx_command(
+    rasa_front: str, rasa_ports: list[str], action_front: str = "", action_ports: Sequence[str] = ()
+) -> list[str]:
     """nginx in the foreground with a configuration written under var/ (Debian's nginx binary)."""
     prefix = settings.ROOT / "var" / f"nginx-{rasa_front or action_front}"
     (prefix / "logs").mkdir(parents=True, exist_ok=True)
@@ -267,7 +319,9 @@ def nginx_command(rasa_front: str, rasa_ports: list[str], action_front: str = ""
         # a Rasa server that is down or restarting: the request goes to another one. Messages are
         # POSTs, so non_idempotent is needed; a message whose server died while answering may be
         # handled twice, which the resident sees as one repeated answer rather than an error.
-        blocks += upstream("rasa", rasa_ports) + f"""  server {{
+        blocks += (
+            upstream("rasa", rasa_ports)
+            + f"""  server {{
     listen 127.0.0.1:{rasa_front};
     location / {{
       proxy_pass http://rasa;
@@ -281,10 +335,13 @@ def nginx_command(rasa_front: str, rasa_ports: list[str], action_front: str = ""
     }}
   }}
 """
+        )
     if action_front:
         # an action call that never reached a server (refused, reset before sending) is retried on
         # another one; one that did is not (non_idempotent off), so a handoff ticket is never made twice
-        blocks += upstream("actions", list(action_ports)) + f"""  server {{
+        blocks += (
+            upstream("actions", list(action_ports))
+            + f"""  server {{
     listen 127.0.0.1:{action_front};
     location / {{
       proxy_pass http://actions;
@@ -300,6 +357,7 @@ def nginx_command(rasa_front: str, rasa_ports: list[str], action_front: str = ""
     }}
   }}
 """
+        )
     conf = f"""worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/logs/error.log warn;

@@ -6,6 +6,7 @@ ticket 0 and both process at once; the SQL tracker store then drops one of the t
 read-change-write here runs in a Redis WATCH/MULTI transaction and is retried on conflict.
 Used through endpoints.prod.yml (`type: bot.locks.AtomicRedisLockStore`).
 """
+
 from __future__ import annotations
 
 import json

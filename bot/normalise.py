@@ -6,6 +6,7 @@ Wuhan dialect, everyday names and English words from data/lexicon/colloquial.yml
 removed, and typos repaired by sound (pypinyin) towards the records' own vocabulary only.
 What is stored and shown is never changed: this is for matching.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,7 +26,9 @@ _SPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"[零〇一二三四五六七八九]{4}(?=年)")
 # a run of numerals with a unit inside (十, 百, 千) stands for a number; a lone 一 seldom does
 # (two characters at least, not after 几: 几十, 十分感谢 and a lone 十 stay words)
-_NUMBER = re.compile(r"(?<!几)(?!十分)(?=[零〇一二两三四五六七八九十百千]{2})[零〇一二两三四五六七八九十百千]*[十百千][零〇一二两三四五六七八九十百千]*")
+_NUMBER = re.compile(
+    r"(?<!几)(?!十分)(?=[零〇一二两三四五六七八九十百千]{2})[零〇一二两三四五六七八九十百千]*[十百千][零〇一二两三四五六七八九十百千]*"
+)
 _DIGITS = dict(zip("零〇一二三四五六七八九", "00123456789"))
 _opencc_lock = threading.Lock()
 _LATIN_WORD = re.compile(r"[a-z]+")
@@ -131,7 +134,11 @@ def load_lexicon(path: Path = LEXICON) -> Lexicon:
     if fillers:
         parts.append("|".join(map(re.escape, sorted(fillers, key=len, reverse=True))))
     if openers:
-        parts.append(r"(?:(?<=^)|(?<=[\s,.!?;:，。！？；：、]))(?:" + "|".join(map(re.escape, sorted(openers, key=len, reverse=True))) + r")(?![养奶食药饭])")  # 喂养, 喂奶
+        parts.append(
+            r"(?:(?<=^)|(?<=[\s,.!?;:，。！？；：、]))(?:"
+            + "|".join(map(re.escape, sorted(openers, key=len, reverse=True)))
+            + r")(?![养奶食药饭])"
+        )  # 喂养, 喂奶
     return Lexicon(replacements, pattern, re.compile("|".join(parts)) if parts else None)
 
 
@@ -173,17 +180,20 @@ class TypoRepair:
         if self._known(piece) or (len(piece) == 2 and _COMMON.search(piece)):
             return None
         word = (self.by_tones if len(piece) == 2 else self.by_sound).get(
-            "".join((_tones if len(piece) == 2 else _sound)(c) for c in piece))
+            "".join((_tones if len(piece) == 2 else _sound)(c) for c in piece)
+        )
         if word is None or sum(a != b for a, b in zip(word, piece)) != 1:
             return None
         return word
 
     def repair(self, text: str) -> str:
-        text = _LATIN_WORD.sub(lambda m: self.by_sound.get(m.group(0), m.group(0)) if len(m.group(0)) >= 6 else m.group(0), text)
+        text = _LATIN_WORD.sub(
+            lambda m: self.by_sound.get(m.group(0), m.group(0)) if len(m.group(0)) >= 6 else m.group(0), text
+        )
         out, i = [], 0
         while i < len(text):
             for n in self.lengths:
-                piece = text[i:i + n]
+                piece = text[i : i + n]
                 if len(piece) < n or not re.fullmatch(r"[\u4e00-\u9fff]+", piece):
                     continue
                 if piece in self.words:

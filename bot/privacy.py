@@ -16,6 +16,7 @@ digits of an ID (4201**********5810), 139****5678, the area code of a landline, 
 road of an address, the surname of a name. Every pattern has bounded repetition, and may start only
 where its kind of text starts, so the cost grows with the length of the text and no faster.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,39 +48,64 @@ _PHONE_WORDS_AFTER = re.compile(r"^[^0-9]{0,4}(电话|座机|手机|号码)")
 
 # E + 8 digits, E + a letter + 7 digits (2019 on), G, D, S, P + 8; H / K for the mainland travel permits
 # the letters in either case, and groups of digits spaced as they are read out
-PASSPORT = re.compile(r"(?<![A-Za-z0-9])([Ee] ?[A-HJ-NP-Za-hj-np-z](?= ?(?:\d ?){6}\d(?![0-9]))|[EGDSPHKegdsphk](?= ?(?:\d ?){7}\d(?![0-9])))"
-                      r" ?((?:\d ?){6,7}\d)(?![0-9])")
-PLATE = re.compile(r"([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼])\s?([A-Za-z])\s?[·•.\-]?\s?"
-                   r"((?:[A-Za-z0-9] ?){4,5}[A-Za-z0-9])(?![A-Za-z0-9])")
-QQ = re.compile(r"(?:QQ|qq|Qq|扣扣|企鹅|(?<![A-Za-z])Q(?=号))\s?(?:号码|号)?\s?(?:是|为|[:：])?\s?(\d(?: ?\d){4,11})(?![0-9])")
-WECHAT = re.compile(r"(?:[微薇威]信|wechat|WeChat|Wechat|weixin|vx|VX|Vx|wx|WX|Wx|[Vv]信)\s?(?:号码|号|id|ID|搜)?\s?(?:是|为|[:：])?\s?"
-                    r"([A-Za-z][A-Za-z0-9_-]{5,19})(?![A-Za-z0-9_-])")
+PASSPORT = re.compile(
+    r"(?<![A-Za-z0-9])([Ee] ?[A-HJ-NP-Za-hj-np-z](?= ?(?:\d ?){6}\d(?![0-9]))|[EGDSPHKegdsphk](?= ?(?:\d ?){7}\d(?![0-9])))"
+    r" ?((?:\d ?){6,7}\d)(?![0-9])"
+)
+PLATE = re.compile(
+    r"([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼])\s?([A-Za-z])\s?[·•.\-]?\s?"
+    r"((?:[A-Za-z0-9] ?){4,5}[A-Za-z0-9])(?![A-Za-z0-9])"
+)
+QQ = re.compile(
+    r"(?:QQ|qq|Qq|扣扣|企鹅|(?<![A-Za-z])Q(?=号))\s?(?:号码|号)?\s?(?:是|为|[:：])?\s?(\d(?: ?\d){4,11})(?![0-9])"
+)
+WECHAT = re.compile(
+    r"(?:[微薇威]信|wechat|WeChat|Wechat|weixin|vx|VX|Vx|wx|WX|Wx|[Vv]信)\s?(?:号码|号|id|ID|搜)?\s?(?:是|为|[:：])?\s?"
+    r"([A-Za-z][A-Za-z0-9_-]{5,19})(?![A-Za-z0-9_-])"
+)
 _LOCAL = r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}"
 # spaces around @ and the dots, and # for @ as people write it to fool address harvesters
 EMAIL = re.compile(_LOCAL + r" ?[@#] ?[A-Za-z0-9\u4e00-\u9fff-]{1,63}(?: ?\. ?[A-Za-z0-9\u4e00-\u9fff-]{1,63}){1,4}")
-EMAIL_SPELLED = re.compile(_LOCAL + r"\s?(?:\(at\)|\[at\]| at |艾特|圈a)\s?[A-Za-z0-9-]{1,63}"
-                           r"(?:\s?(?:\.|\(dot\)|\[dot\]| dot |点)\s?(?:[A-Za-z]{2,10}|康姆|西恩)){1,3}")
+EMAIL_SPELLED = re.compile(
+    _LOCAL + r"\s?(?:\(at\)|\[at\]| at |艾特|圈a)\s?[A-Za-z0-9-]{1,63}"
+    r"(?:\s?(?:\.|\(dot\)|\[dot\]| dot |点)\s?(?:[A-Za-z]{2,10}|康姆|西恩)){1,3}"
+)
 _N = r"(?:\d{1,5}|[一二三四五六七八九十零〇]{1,4})"
 _UNIT = r"(?:号楼|栋|幢|座|单元|门|楼|层|室|号|房)"
-HOUSE = re.compile(r"(?<=[路街道巷里村园厦苑城湾府庭居舍区])\s?" + _N + r"\s?号(?:院|楼)?(?:\s?" + _N
-                   + r"\s?" + _UNIT + r"){0,5}"
-                   r"(?:(?<=[元层楼门栋幢座])\s?(?:\d{3,4}|[零一二三四五六七八九]{3,4})(?![0-9年月日元号]))?"
-                   r"|" + _N + r"\s?(?:栋|幢|号楼|门)\s?" + _N + r"\s?(?:单元|室|号|房)(?:\s?(?:\d{1,5}|[零〇一二三四五六七八九]{2,5})\s?(?:室|号)?)?"
-                   r"|(?<![0-9])(?:\d{3,5}|[零〇一二三四五六七八九]{3,4})\s?(?:室|房间)"
-                   r"|\b(?:[Rr]oom|[Rr]m|[Ff]lat|[Aa]pt|[Uu]nit|[Bb]uilding|[Bb]ldg)\.?\s?\d{1,5}\b"
-                   r"|(?<![0-9-])\d{1,3}-\d{1,2}-\d{3,4}(?![0-9-])(?=\s?室|\s?房|[，,。\s]|$)"
-                   r"|(?<=[栋幢单元])\s?\d{3,5}\s?室")
-_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+HOUSE = re.compile(
+    r"(?<=[路街道巷里村园厦苑城湾府庭居舍区])\s?" + _N + r"\s?号(?:院|楼)?(?:\s?" + _N + r"\s?" + _UNIT + r"){0,5}"
+    r"(?:(?<=[元层楼门栋幢座])\s?(?:\d{3,4}|[零一二三四五六七八九]{3,4})(?![0-9年月日元号]))?"
+    r"|"
+    + _N
+    + r"\s?(?:栋|幢|号楼|门)\s?"
+    + _N
+    + r"\s?(?:单元|室|号|房)(?:\s?(?:\d{1,5}|[零〇一二三四五六七八九]{2,5})\s?(?:室|号)?)?"
+    r"|(?<![0-9])(?:\d{3,5}|[零〇一二三四五六七八九]{3,4})\s?(?:室|房间)"
+    r"|\b(?:[Rr]oom|[Rr]m|[Ff]lat|[Aa]pt|[Uu]nit|[Bb]uilding|[Bb]ldg)\.?\s?\d{1,5}\b"
+    r"|(?<![0-9-])\d{1,3}-\d{1,2}-\d{3,4}(?![0-9-])(?=\s?室|\s?房|[，,。\s]|$)"
+    r"|(?<=[栋幢单元])\s?\d{3,5}\s?室"
+)
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 # the longest name that ends where a name can end: 王小明 whole, not 王小 before 明
 _GIVEN = r"(?:\s?[\u4e00-\u9fff]){1,2}"
 _NAME_END = r"(?=[，,。.!！？?\s、]|$|想|要|在|住|是|今天|明天|昨天|的|电话|手机|身份证|啊|呀|哈|嘛|呢|吧|哦|喔)"
 _SURNAME = r"(?:欧阳|司马|诸葛|上官|东方|[" + _SURNAMES + r"])"
 # what people say before their own name; a name that is only a word (我叫了外卖, 我叫不醒他) does
 # not start with a surname, and after 我是 the name must end the clause (我是外地人 stays)
-NAME = re.compile(r"(?:我叫|俺叫|我的名字是|我的名字叫|名字叫|名叫|全名|本人姓名|本人|姓名|[Nn]ame|I am|I'm|[Mm]y name is"
-                  r"|(?:^|[，,\s])叫)\s?(?:是|为|[:：])?\s?(" + _SURNAME + _GIVEN + r")" + _NAME_END
-                  + r"|我是\s?(" + _SURNAME + r"[\u4e00-\u9fff]{1,2})(?=[，,。.!！？?\s]|$)")
+NAME = re.compile(
+    r"(?:我叫|俺叫|我的名字是|我的名字叫|名字叫|名叫|全名|本人姓名|本人|姓名|[Nn]ame|I am|I'm|[Mm]y name is"
+    r"|(?:^|[，,\s])叫)\s?(?:是|为|[:：])?\s?("
+    + _SURNAME
+    + _GIVEN
+    + r")"
+    + _NAME_END
+    + r"|我是\s?("
+    + _SURNAME
+    + r"[\u4e00-\u9fff]{1,2})(?=[，,。.!！？?\s]|$)"
+)
 
 MASK = "*"
 
@@ -112,8 +138,11 @@ def _phone(digits: str, before: str, after: str) -> str | None:
         return None
     kind = phonenumbers.number_type(parsed)
     if phonenumbers.is_valid_number(parsed):
-        if kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE) \
-                and len(national) == 11 and national.startswith("1"):
+        if (
+            kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+            and len(national) == 11
+            and national.startswith("1")
+        ):
             return _keep(national, 3, 4)
         area = 1 + phonenumbers.length_of_geographical_area_code(parsed)
         # a landline is an area code and 7 or 8 digits; 027-12345 is the city's hotline, not a home
@@ -123,7 +152,11 @@ def _phone(digits: str, before: str, after: str) -> str | None:
         return None
     if len(national) == 11 and re.match(r"1[3-9]", national):
         return _keep(national, 3, 4)  # a mobile in a range not yet assigned, or with a typo: still someone's
-    if 7 <= len(national) <= 8 and national[0] in "23456789" and (_PHONE_WORDS.search(before) or _PHONE_WORDS_AFTER.search(after)):
+    if (
+        7 <= len(national) <= 8
+        and national[0] in "23456789"
+        and (_PHONE_WORDS.search(before) or _PHONE_WORDS_AFTER.search(after))
+    ):
         return _keep(national, 0, 2)  # a local number named as a phone number, without its area code
     return None
 
@@ -142,13 +175,19 @@ def _mask_number(match: re.Match, text: str) -> str:
         return _keep(digits, 4, 4)
     if 16 <= len(digits) <= 19:
         return _keep(digits, 4, 4)  # a bank card, whether or not it passes Luhn
-    before, after = text[max(0, match.start() - 12):match.start()], text[match.end():match.end() + 8]
+    before, after = text[max(0, match.start() - 12) : match.start()], text[match.end() : match.end() + 8]
     masked = _phone(digits, before, after)
     if not masked:
         # a landline with its extension (027 87291436-806, …转806): the number without the last group
         head, sep, extension = re.sub(r"\s?(?:转|ext\.?)\s?", "-", raw).rpartition("-")
         head_digits = re.sub(r"\D", "", head)
-        if sep and extension.isdigit() and len(extension) <= 5 and head_digits.startswith("0") and 10 <= len(head_digits) <= 12:
+        if (
+            sep
+            and extension.isdigit()
+            and len(extension) <= 5
+            and head_digits.startswith("0")
+            and 10 <= len(head_digits) <= 12
+        ):
             number = _phone(head_digits, before, after)
             masked = number and number + "-" + extension
     return masked or raw
@@ -186,10 +225,10 @@ def _mask_names(text: str) -> str:
             continue
         surname = 2 if name[:2] in ("欧阳", "司马", "诸葛", "上官", "东方") else 1
         given = set(name[surname:])
-        out.append(text[last:m.start(group)] + name[:surname] + MASK * len(given))
+        out.append(text[last : m.start(group)] + name[:surname] + MASK * len(given))
         # the name's characters explained right after it (雪花的雪, 文化的文) give it away too
         next_name = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        tail = text[m.end(group):min(m.end(group) + 24, next_name)]
+        tail = text[m.end(group) : min(m.end(group) + 24, next_name)]
         end = re.search(r"[。！？!?]", tail)
         explained = tail[: end.start()] if end else tail
         out.append("".join(MASK if c in given else c for c in explained))

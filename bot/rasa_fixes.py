@@ -5,6 +5,7 @@ Rasa checks every action server response with `jsonschema.validate`, which first
 of a 90 ms reply on this machine (cProfile over 80 replies, see README "Speed"). The response is
 still validated in full here; only the check of the constant schema is done once.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Text
@@ -26,9 +27,11 @@ def _validate_action_result(self, result: Dict[Text, Any]) -> bool:
         _validator.validate(result)
         return True
     except ValidationError as e:  # the same message Rasa gives
-        e.message += (". Failed to validate Action server response from API, make sure your response from the "
-                      "Action endpoint is valid. For more information about the format visit "
-                      "https://rasa.com/docs/rasa/custom-actions")
+        e.message += (
+            ". Failed to validate Action server response from API, make sure your response from the "
+            "Action endpoint is valid. For more information about the format visit "
+            "https://rasa.com/docs/rasa/custom-actions"
+        )
         raise e
 
 

@@ -3,6 +3,7 @@
 Every process (launcher, action server, CLI, tests) reads its settings here, so the defaults
 listed in the README cannot drift apart between them.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,8 +39,14 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "RASA_PORTS": ("", "production: comma-separated ports of several Rasa servers (empty: RASA_PORT only)"),
     "NGINX_PORT": ("", "production: port of nginx in front of the Rasa servers (empty: no nginx)"),
     "ACTION_PORTS": ("", "production: comma-separated ports of several action servers (empty: ACTION_PORT only)"),
-    "NGINX_ACTION_PORT": ("", "production: port of nginx in front of the action servers; point ACTION_ENDPOINT_URL at it"),
-    "LAUNCH": ("actions,rasa,nginx", "parts `bot.launcher run` starts on this machine (a city spreads them over several)"),
+    "NGINX_ACTION_PORT": (
+        "",
+        "production: port of nginx in front of the action servers; point ACTION_ENDPOINT_URL at it",
+    ),
+    "LAUNCH": (
+        "actions,rasa,nginx",
+        "parts `bot.launcher run` starts on this machine (a city spreads them over several)",
+    ),
     "PG_HOST": ("127.0.0.1", "production: PostgreSQL host of the tracker store"),
     "PG_PORT": ("5432", "production: PostgreSQL port"),
     "PG_USER": ("postgres", "production: PostgreSQL user"),
@@ -50,10 +57,19 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "REDIS_DB": ("1", "production: Redis database number of the lock store"),
     "RASA_API_TOKEN": ("", "token of Rasa's HTTP API (empty: `make run` makes one, in var/tokens.env)"),
     "RASA_API_TOKEN_FILE": ("", "file holding the token of Rasa's HTTP API (read instead of RASA_API_TOKEN when set)"),
-    "SESSION_KEY": ("", "key that signs the conversation ids the web and REST channels issue (empty: `make run` keeps one in var/session.key)"),
-    "REST_CLIENT_TOKEN": ("", "bearer token of trusted REST clients, which may choose their own sender ids (empty: `make run` makes one)"),
+    "SESSION_KEY": (
+        "",
+        "key that signs the conversation ids the web and REST channels issue (empty: `make run` keeps one in var/session.key)",
+    ),
+    "REST_CLIENT_TOKEN": (
+        "",
+        "bearer token of trusted REST clients, which may choose their own sender ids (empty: `make run` makes one)",
+    ),
     "MESSAGES_PER_MINUTE_PER_CONVERSATION": ("30", "messages one conversation may send per minute (REST and web)"),
-    "MESSAGES_PER_MINUTE_PER_ADDRESS": ("120", "messages one client address may send per minute (REST and web), per Rasa server"),
+    "MESSAGES_PER_MINUTE_PER_ADDRESS": (
+        "120",
+        "messages one client address may send per minute (REST and web), per Rasa server",
+    ),
     "TRUSTED_PROXIES": ("127.0.0.1", "proxies whose X-Real-IP header names the client (our nginx sets it)"),
     "WEB_ALLOWED_ORIGINS": ("", "origins the web chat accepts, comma-separated (empty: the server's own address)"),
 }

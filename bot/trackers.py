@@ -8,6 +8,7 @@ Two things Rasa does not do on its own:
   everything said before. The failure is noted for the current message instead, and the channel
   (bot/channels/rest.py) answers with an apology naming the hotline.
 """
+
 from __future__ import annotations
 
 from contextvars import ContextVar
@@ -30,6 +31,8 @@ def store_was_unavailable() -> bool:
 
 
 class ReconnectingSQLTrackerStore(SQLTrackerStore):
+    engine: Any  # Rasa's, replaced below by one that checks connections before use
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         url = self.engine.url

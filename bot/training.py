@@ -3,6 +3,7 @@
 The inputs are hashed (configuration, domain, training data and the artefacts generated from the
 records); the hash is kept beside the model, so a fresh clone trains once and later runs reuse it.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -16,16 +17,30 @@ from bot.fingerprint import files_digest
 ROOT = settings.ROOT
 TRAINING_DATA = ["data/nlu", "data/rules", "data/stories", "build/nlu"]
 # and what the trained components read or run: records, lexicons and the code that reads text
-INPUTS = ["config.yml", "domain", *TRAINING_DATA, "build/jieba", "data/safety", "data/lexicon", "data/records",
-          "bot/normalise.py", "bot/resolver", "bot/nlp", "bot/safety"]
+INPUTS = [
+    "config.yml",
+    "domain",
+    *TRAINING_DATA,
+    "build/jieba",
+    "data/safety",
+    "data/lexicon",
+    "data/records",
+    "bot/normalise.py",
+    "bot/resolver",
+    "bot/nlp",
+    "bot/safety",
+]
 
 
 def inputs_digest() -> str:
     files = []
     for entry in INPUTS:
         path = ROOT / entry
-        files += sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
-            if path.is_dir() else [path]
+        files += (
+            sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            if path.is_dir()
+            else [path]
+        )
     return files_digest(files, lambda f: str(f.relative_to(ROOT)))
 
 
@@ -38,9 +53,19 @@ def main() -> int:
         return 0
     name = model.name.removesuffix(".tar.gz")
     cmd = [
-        str(Path(sys.executable).parent / "rasa"), "train", "--force",
-        "--config", "config.yml", "--domain", "domain", "--data", *TRAINING_DATA,
-        "--out", str(model.parent), "--fixed-model-name", name,
+        str(Path(sys.executable).parent / "rasa"),
+        "train",
+        "--force",
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain",
+        "--data",
+        *TRAINING_DATA,
+        "--out",
+        str(model.parent),
+        "--fixed-model-name",
+        name,
     ]
     started = time.monotonic()
     result = subprocess.run(cmd, cwd=ROOT, env=settings.environment())

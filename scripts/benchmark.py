@@ -12,6 +12,7 @@ Results go to reports/bench/ as JSON and a PNG chart of latency against concurre
 
 Usage: .venv/bin/python scripts/benchmark.py [--layouts sqlite,production]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -91,7 +92,7 @@ def children(pid: int) -> dict[str, int]:
             procs[f"rasa server {args.split('--port')[-1].split()[0]}"] = int(child)
         elif "nginx" in args:
             procs["nginx master"] = int(child)
-            for n, (worker, wparent, _) in enumerate(r for r in rows if len(r) == 3 and int(r[1]) == int(child)):
+            for n, (worker, _parent, _) in enumerate(r for r in rows if len(r) == 3 and int(r[1]) == int(child)):
                 procs[f"nginx worker {n + 1}"] = int(worker)
     return procs
 
@@ -102,8 +103,11 @@ async def resident(session, url, number, conversations, latencies, errors):
         for message in CONVERSATIONS[(number + c) % len(CONVERSATIONS)]:
             started = time.perf_counter()
             try:
-                async with session.post(url, json={"sender": sender, "message": message},
-                                        headers={"Authorization": "Bearer bench-rest-client"}) as response:
+                async with session.post(
+                    url,
+                    json={"sender": sender, "message": message},
+                    headers={"Authorization": "Bearer bench-rest-client"},
+                ) as response:
                     body = await response.json(content_type=None)
                     ok = response.status == 200 and body and not any(APOLOGY in (m.get("text") or "") for m in body)
             except Exception:
@@ -123,9 +127,15 @@ async def level(url: str, concurrency: int) -> dict:
         conversations = max(CONVERSATIONS_PER_RESIDENT, 80 // concurrency)
         await asyncio.gather(*(resident(session, url, n, conversations, latencies, errors) for n in range(concurrency)))
         wall = time.perf_counter() - started
-    return {"concurrency": concurrency, "requests": len(latencies), "errors": len(errors),
-            "p50_ms": 1000 * percentile(latencies, 50), "p95_ms": 1000 * percentile(latencies, 95),
-            "p99_ms": 1000 * percentile(latencies, 99), "replies_per_s": len(latencies) / wall}
+    return {
+        "concurrency": concurrency,
+        "requests": len(latencies),
+        "errors": len(errors),
+        "p50_ms": 1000 * percentile(latencies, 50),
+        "p95_ms": 1000 * percentile(latencies, 95),
+        "p99_ms": 1000 * percentile(latencies, 99),
+        "replies_per_s": len(latencies) / wall,
+    }
 
 
 async def parse_p50(base: str, token: str) -> float:
@@ -151,8 +161,14 @@ def chart(layouts: list[dict], path: Path) -> None:
     for n, layout in enumerate(layouts):
         xs = [r["concurrency"] for r in layout["levels"]]
         for key, style in styles.items():
-            ax.plot(xs, [r[key] for r in layout["levels"]], style, marker="o", color=f"C{n}",
-                    label=f"{layout['layout']} {key.replace('_ms', '')}")
+            ax.plot(
+                xs,
+                [r[key] for r in layout["levels"]],
+                style,
+                marker="o",
+                color=f"C{n}",
+                label=f"{layout['layout']} {key.replace('_ms', '')}",
+            )
     xs = list(LEVELS)
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -187,7 +203,9 @@ def production_unavailable() -> str | None:
         redis.Redis(host=settings.get("REDIS_HOST"), port=int(settings.get("REDIS_PORT")), socket_timeout=2).ping()
     except Exception as exc:
         return f"Redis not reachable: {exc.__class__.__name__}"
-    if not (Path("/usr/sbin/nginx").exists() or subprocess.run(["which", "nginx"], capture_output=True).returncode == 0):
+    if not (
+        Path("/usr/sbin/nginx").exists() or subprocess.run(["which", "nginx"], capture_output=True).returncode == 0
+    ):
         return "nginx not installed (make run-prod installs it)"
     return None
 
@@ -206,44 +224,69 @@ def drop_databases(names: list[str]) -> None:
 def layout_env(name: str, work: Path) -> tuple[dict[str, str], str, list[str]]:
     """Environment of one layout, the URL residents talk to, and PostgreSQL databases to drop after."""
     env = settings.environment()
-    env.update(RASA_API_TOKEN="bench-token", HOTLINE_TOKEN="bench-hotline", REST_CLIENT_TOKEN="bench-rest-client",
-               MESSAGES_PER_MINUTE_PER_ADDRESS="1000000")
+    env.update(
+        RASA_API_TOKEN="bench-token",
+        HOTLINE_TOKEN="bench-hotline",
+        REST_CLIENT_TOKEN="bench-rest-client",
+        MESSAGES_PER_MINUTE_PER_ADDRESS="1000000",
+    )
     if name == "sqlite":
         rasa_port, action_port = free_port(), free_port()
-        env.update(DATABASE_URL=f"sqlite:///{work / 'records.db'}", TRACKER_DB=str(work / "tracker.db"),
-                   RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port), RASA_PORTS="", ACTION_PORTS="",
-                   NGINX_PORT="", NGINX_ACTION_PORT="", RASA_ENDPOINTS="endpoints.yml",
-                   ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook")
+        env.update(
+            DATABASE_URL=f"sqlite:///{work / 'records.db'}",
+            TRACKER_DB=str(work / "tracker.db"),
+            RASA_PORT=str(rasa_port),
+            ACTION_PORT=str(action_port),
+            RASA_PORTS="",
+            ACTION_PORTS="",
+            NGINX_PORT="",
+            NGINX_ACTION_PORT="",
+            RASA_ENDPOINTS="endpoints.yml",
+            ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
+        )
         return env, f"http://127.0.0.1:{rasa_port}", []
     records_db, tracker_db = "jiangcheng_bench_records", "jiangcheng_bench_tracker"
     drop_databases([records_db, tracker_db])
     front, action_front = free_port(), free_port()
-    env.update(DATABASE_URL=_pg_admin_url().rsplit("/", 1)[0] + f"/{records_db}", RASA_ENDPOINTS="endpoints.prod.yml",
-               RASA_PORTS=f"{free_port()},{free_port()}", ACTION_PORTS=f"{free_port()},{free_port()}",
-               NGINX_PORT=str(front), NGINX_ACTION_PORT=str(action_front),
-               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_front}/webhook", PROD_TRACKER_DB=tracker_db,
-               REDIS_DB=os.environ.get("BENCH_REDIS_DB", "3"), LAUNCH="actions,rasa,nginx")
+    env.update(
+        DATABASE_URL=_pg_admin_url().rsplit("/", 1)[0] + f"/{records_db}",
+        RASA_ENDPOINTS="endpoints.prod.yml",
+        RASA_PORTS=f"{free_port()},{free_port()}",
+        ACTION_PORTS=f"{free_port()},{free_port()}",
+        NGINX_PORT=str(front),
+        NGINX_ACTION_PORT=str(action_front),
+        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_front}/webhook",
+        PROD_TRACKER_DB=tracker_db,
+        REDIS_DB=os.environ.get("BENCH_REDIS_DB", "3"),
+        LAUNCH="actions,rasa,nginx",
+    )
     return env, f"http://127.0.0.1:{front}", [records_db, tracker_db]
 
 
 DESCRIPTIONS = {
     "sqlite": "default: SQLite records and tracker store, one Rasa server, one action server",
     "production": "production: PostgreSQL records and tracker store, Redis lock store, "
-                  "2 Rasa servers and 2 action servers behind nginx",
+    "2 Rasa servers and 2 action servers behind nginx",
 }
 
 
 def run_layout(name: str) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"jc-bench-{name}-"))
     env, base, databases = layout_env(name, work)
-    built = subprocess.run([sys.executable, "-m", "bot.records", "--database-url", env["DATABASE_URL"], "build"],
-                           cwd=ROOT, env=env, capture_output=True, text=True)
+    built = subprocess.run(
+        [sys.executable, "-m", "bot.records", "--database-url", env["DATABASE_URL"], "build"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if built.returncode:
         raise RuntimeError(f"records build failed: {built.stderr[-1000:]}")
     log_path = work / "assistant.log"
     with log_path.open("w") as log:
-        launcher = subprocess.Popen([sys.executable, "-m", "bot.launcher", "run"], cwd=ROOT, env=env,
-                                    stdout=log, stderr=subprocess.STDOUT)
+        launcher = subprocess.Popen(
+            [sys.executable, "-m", "bot.launcher", "run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     try:
         deadline = time.monotonic() + 300
         while "江城助手已启动" not in log_path.read_text(errors="replace"):
@@ -264,18 +307,29 @@ def run_layout(name: str) -> dict:
         launcher.wait(timeout=90)
         if databases:
             drop_databases(databases)
-    return {"layout": name, "description": DESCRIPTIONS[name], "levels": results, "parse_p50_ms": parse,
-            "e2e_over_parse_p50": results[0]["p50_ms"] / parse, "peak_rss_mb": rss, "cpu_ms_per_reply": cpu}
+    return {
+        "layout": name,
+        "description": DESCRIPTIONS[name],
+        "levels": results,
+        "parse_p50_ms": parse,
+        "e2e_over_parse_p50": results[0]["p50_ms"] / parse,
+        "peak_rss_mb": rss,
+        "cpu_ms_per_reply": cpu,
+    }
 
 
 def report(layout: dict) -> None:
     print(f"\nlayout {layout['description']}")
     print(f"{'residents':>9} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'replies/s':>9}")
     for r in layout["levels"]:
-        print(f"{r['concurrency']:>9} {r['requests']:>8} {r['errors']:>6} {r['p50_ms']:>7.0f} {r['p95_ms']:>7.0f} "
-              f"{r['p99_ms']:>7.0f} {r['replies_per_s']:>9.1f}")
-    print(f"/model/parse p50 {layout['parse_p50_ms']:.1f} ms; end-to-end p50 (1 resident) / parse p50 = "
-          f"{layout['e2e_over_parse_p50']:.1f}")
+        print(
+            f"{r['concurrency']:>9} {r['requests']:>8} {r['errors']:>6} {r['p50_ms']:>7.0f} {r['p95_ms']:>7.0f} "
+            f"{r['p99_ms']:>7.0f} {r['replies_per_s']:>9.1f}"
+        )
+    print(
+        f"/model/parse p50 {layout['parse_p50_ms']:.1f} ms; end-to-end p50 (1 resident) / parse p50 = "
+        f"{layout['e2e_over_parse_p50']:.1f}"
+    )
     print("peak RSS: " + ", ".join(f"{proc} {mb:.0f} MB" for proc, mb in layout["peak_rss_mb"].items()))
     print("CPU per reply: " + ", ".join(f"{proc} {ms:.1f} ms" for proc, ms in layout["cpu_ms_per_reply"].items()))
 
@@ -296,9 +350,14 @@ def main() -> int:
             continue
         layouts.append(run_layout(name))
         report(layouts[-1])
-    summary = {"layouts": layouts, "skipped": skipped, "conversations": CONVERSATIONS,
-               "conversations_per_resident": f"max({CONVERSATIONS_PER_RESIDENT}, 80 // residents)", "cpus": os.cpu_count(),
-               "seconds": round(time.monotonic() - started)}
+    summary = {
+        "layouts": layouts,
+        "skipped": skipped,
+        "conversations": CONVERSATIONS,
+        "conversations_per_resident": f"max({CONVERSATIONS_PER_RESIDENT}, 80 // residents)",
+        "cpus": os.cpu_count(),
+        "seconds": round(time.monotonic() - started),
+    }
     (out_dir / "results.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     if layouts:
         chart(layouts, out_dir / "latency.png")

@@ -5,6 +5,7 @@ saw the records but not the training data (see tests/e2e/README.md). A case pass
 Judging reads only what a resident would see: the reply texts, their buttons, and the two custom
 messages the channels carry (an emergency, a handoff ticket).
 """
+
 from __future__ import annotations
 
 import json
@@ -36,6 +37,7 @@ class Case:
 @dataclass
 class Turn:
     """What came back for one message."""
+
     texts: list[str] = field(default_factory=list)
     buttons: list[str] = field(default_factory=list)
     emergency: bool = False
@@ -54,7 +56,9 @@ def load(split: str, folder: Path = E2E) -> list[Case]:
             turns = [str(t) for t in raw["turns"]]
             expect = raw.get("expect") or []
             if len(expect) != len(turns):
-                raise ValueError(f"{path.name}: case {raw.get('id')}: {len(turns)} turns but {len(expect)} expect entries")
+                raise ValueError(
+                    f"{path.name}: case {raw.get('id')}: {len(turns)} turns but {len(expect)} expect entries"
+                )
             cases.append(Case(str(raw["id"]), str(raw["kind"]), turns, list(expect), path.name))
     return cases
 
@@ -106,8 +110,11 @@ class RestClient:
 
     def send(self, sender: str, message: str) -> Turn:
         request = urllib.request.Request(
-            f"{self.base}/webhooks/rest/webhook", data=json.dumps({"sender": sender, "message": message}).encode(),
-            method="POST", headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"})
+            f"{self.base}/webhooks/rest/webhook",
+            data=json.dumps({"sender": sender, "message": message}).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 body = json.loads(response.read() or b"[]")

@@ -3,6 +3,7 @@
 Prints intent accuracy and macro-F1, entity F1, the five most confused intent pairs and the
 test-story accuracy; Rasa's full reports stay in the git-ignored reports/ folder.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,7 +49,9 @@ def entity_scores(model: str) -> dict[str, float]:
     for message, result in zip(examples, parsed):
         gold = {(e["start"], e["end"], e["entity"]) for e in message.get("entities", [])}
         # emergency_type is a classification of the whole message, not an extracted span
-        got = {(e["start"], e["end"], e["entity"]) for e in result.get("entities", []) if e["entity"] != "emergency_type"}
+        got = {
+            (e["start"], e["end"], e["entity"]) for e in result.get("entities", []) if e["entity"] != "emergency_type"
+        }
         tp += len(gold & got)
         fp += len(got - gold)
         fn += len(gold - got)
@@ -65,16 +68,22 @@ def main() -> int:
     run([RASA, "test", "core", "--model", model, "--stories", "tests/stories", "--out", str(core_out)])
 
     intents = json.loads((nlu_out / "intent_report.json").read_text())
-    errors = json.loads((nlu_out / "intent_errors.json").read_text()) if (nlu_out / "intent_errors.json").exists() else []
-    stories = json.loads((core_out / "story_report.json").read_text()) if (core_out / "story_report.json").exists() else {}
+    errors = (
+        json.loads((nlu_out / "intent_errors.json").read_text()) if (nlu_out / "intent_errors.json").exists() else []
+    )
+    stories = (
+        json.loads((core_out / "story_report.json").read_text()) if (core_out / "story_report.json").exists() else {}
+    )
 
     n = int(intents["macro avg"]["support"])
     print(f"held-out NLU (tests/nlu_holdout.yml, {n} examples, never trained on)")
     print(f"  intent accuracy   {intents['accuracy']:.3f}")
     print(f"  intent macro-F1   {intents['macro avg']['f1-score']:.3f}")
     scores = entity_scores(model)
-    print(f"  entity F1         {scores['f1']:.3f}  (span-level micro, {scores['gold']} annotated entities; "
-          f"precision {scores['precision']:.3f}, recall {scores['recall']:.3f})")
+    print(
+        f"  entity F1         {scores['f1']:.3f}  (span-level micro, {scores['gold']} annotated entities; "
+        f"precision {scores['precision']:.3f}, recall {scores['recall']:.3f})"
+    )
     pairs = Counter((e["intent"], e["intent_prediction"]["name"]) for e in errors)
     print("  most confused intent pairs (true -> predicted: count)")
     for (true, predicted), count in pairs.most_common(5):
@@ -83,8 +92,10 @@ def main() -> int:
         print("    none")
     conversations = stories.get("conversation_accuracy", {})
     if conversations:
-        print(f"test stories: {conversations.get('correct')}/{conversations.get('total')} correct "
-              f"(accuracy {conversations.get('accuracy', 0):.3f})")
+        print(
+            f"test stories: {conversations.get('correct')}/{conversations.get('total')} correct "
+            f"(accuracy {conversations.get('accuracy', 0):.3f})"
+        )
     print(f"full reports: {nlu_out.relative_to(ROOT)}/, {core_out.relative_to(ROOT)}/")
     return 0
 

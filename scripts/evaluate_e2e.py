@@ -6,6 +6,7 @@ Without --rasa-url it starts its own assistant on free ports (as scripts/fuzz_re
 The test split is only reported: read a test case to fix something and it moves to dev
 (tests/e2e/README.md).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,12 @@ def report(split: str, outcomes: list[e2e_cases.Outcome]) -> dict:
     top = e2e_cases.magnets(outcomes).most_common(3) if split != "test" else []
     if top:
         print("  answers given most often to failed questions: " + "; ".join(f"{n}× {a}" for a, n in top))
-    return {"passed": passed, "cases": len(outcomes), "kinds": {k: {"passed": v[0], "cases": v[1]} for k, v in kinds.items()},
-            "magnets": top}
+    return {
+        "passed": passed,
+        "cases": len(outcomes),
+        "kinds": {k: {"passed": v[0], "cases": v[1]} for k, v in kinds.items()},
+        "magnets": top,
+    }
 
 
 def show_failures(outcomes: list[e2e_cases.Outcome]) -> None:
@@ -49,7 +54,9 @@ def main() -> int:
     parser.add_argument("--splits", default="dev,test")
     parser.add_argument("--rasa-url")
     parser.add_argument("--rest-token", default="")
-    parser.add_argument("--failures", default="", help="print the failed cases of dev (test failures are never printed)")
+    parser.add_argument(
+        "--failures", default="", help="print the failed cases of dev (test failures are never printed)"
+    )
     parser.add_argument("--json", default=str(ROOT / "reports" / "e2e.json"))
     args = parser.parse_args()
     process = None

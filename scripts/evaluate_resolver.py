@@ -4,6 +4,7 @@ Usage: .venv/bin/python scripts/evaluate_resolver.py [--split dev] [--show]
 Trains the record model as the NLU component does (records, lexicons, NLU examples) and asks it each
 message; fast enough to tune the lexicons and thresholds on dev. Never tune on test.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,13 @@ def main() -> int:
         expect = case.expect[0]
         if expect.get("type") in ("social", "decline", "injection", "emergency"):
             r = resolver.resolve(model, case.turns[0])
-            others.append((r.top.probability if r.top else 0.0, r.none,
-                           r.candidates[1].probability if len(r.candidates) > 1 else 0.0))
+            others.append(
+                (
+                    r.top.probability if r.top else 0.0,
+                    r.none,
+                    r.candidates[1].probability if len(r.candidates) > 1 else 0.0,
+                )
+            )
             continue
         if expect.get("type", "answer") not in ("answer", "unknown") or not expect.get("record"):
             continue
@@ -51,25 +57,44 @@ def main() -> int:
             aspects_total += 1
             aspects_right += (r.aspect == expect["aspect"]) or (expect["aspect"] == "weekend" and r.aspect == "hours")
         if args.show and not ok:
-            print(f"{case.id} {case.kind}: {case.turns[0][:50]} | {r.text[:40]} -> "
-                  f"{top.label if top else None} {top.probability if top else 0:.2f} (none {r.none:.2f}); want {expect['record']}")
-    print(f"  {len(seen)} answer questions, {len(others)} that name no record "
-          "(taken: how many a rule would answer; score = right - 2 x wrong - 3 x no-record taken)")
+            print(
+                f"{case.id} {case.kind}: {case.turns[0][:50]} | {r.text[:40]} -> "
+                f"{top.label if top else None} {top.probability if top else 0:.2f} (none {r.none:.2f}); want {expect['record']}"
+            )
+    print(
+        f"  {len(seen)} answer questions, {len(others)} that name no record "
+        "(taken: how many a rule would answer; score = right - 2 x wrong - 3 x no-record taken)"
+    )
     rows = []
     for threshold in (0.1, 0.15, 0.2, 0.3):
         for lead_floor in (0.05, 0.08, 0.12):
             for lead in (2.0, 3.0, 100.0):
-                def take(p, n, second):
+
+                def take(p, n, second, threshold=threshold, lead_floor=lead_floor, lead=lead):
                     return n < 0.9 and (p >= threshold or (p >= lead_floor and p >= lead * second))
+
                 taken = [ok for p, n, ok, second in seen if take(p, n, second)]
                 wrongly = sum(1 for p, n, second in others if take(p, n, second))
-                rows.append((sum(taken) - 2 * (len(taken) - sum(taken)) - 3 * wrongly, threshold, lead_floor, lead,
-                             len(taken), sum(taken), wrongly))
+                rows.append(
+                    (
+                        sum(taken) - 2 * (len(taken) - sum(taken)) - 3 * wrongly,
+                        threshold,
+                        lead_floor,
+                        lead,
+                        len(taken),
+                        sum(taken),
+                        wrongly,
+                    )
+                )
     for score, threshold, lead_floor, lead, taken, right_taken, wrongly in sorted(rows, reverse=True)[:5]:
-        print(f"  threshold {threshold:.2f}, lead_floor {lead_floor:.2f}, lead {lead:.0f}: taken {taken}, "
-              f"right {right_taken}, no-record taken {wrongly}, score {score}")
-    print(f"{args.split}: top-1 record {right}/{total} ({100 * right / max(1, total):.0f}%), "
-          f"aspect {aspects_right}/{aspects_total} ({100 * aspects_right / max(1, aspects_total):.0f}%)")
+        print(
+            f"  threshold {threshold:.2f}, lead_floor {lead_floor:.2f}, lead {lead:.0f}: taken {taken}, "
+            f"right {right_taken}, no-record taken {wrongly}, score {score}"
+        )
+    print(
+        f"{args.split}: top-1 record {right}/{total} ({100 * right / max(1, total):.0f}%), "
+        f"aspect {aspects_right}/{aspects_total} ({100 * aspects_right / max(1, aspects_total):.0f}%)"
+    )
     return 0
 
 

@@ -9,6 +9,7 @@ whole NLU pipeline of a trained model. An emergency passes when the reply gives 
 entry names (`numbers`, else the number of its `type`); "urgent first" counts those whose first number
 is the reply's first. --figures-only prints no message: for lists that are only reported, never tuned on.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -97,15 +98,19 @@ def evaluate(name: str, classify, label: str, figures_only: bool) -> None:
         if not kinds:
             missed.append(entry["text"])
         elif alarm is None or not set(want) <= set(alarm.numbers):
-            wrong.append(f"{entry['text']} (want {'/'.join(want)}, got {kinds} "
-                         f"{'/'.join(alarm.numbers) if alarm else 'no number'})")
+            wrong.append(
+                f"{entry['text']} (want {'/'.join(want)}, got {kinds} "
+                f"{'/'.join(alarm.numbers) if alarm else 'no number'})"
+            )
         elif alarm.numbers[0] != want[0]:
             late.append(f"{entry['text']} (want {want[0]} first, got {'/'.join(alarm.numbers)})")
     alarms = [f"{o['text']} ({'/'.join(k)})" for o, k in zip(ordinary, classify([o["text"] for o in ordinary])) if k]
     right = len(emergencies) - len(missed) - len(wrong)
-    print(f"{name} ({label}): {len(emergencies)} emergencies: {len(emergencies) - len(missed)} routed, "
-          f"{right} with every number, {right - len(late)} also urgent first; "
-          f"{len(ordinary)} look-alikes: {len(alarms)} false alarms")
+    print(
+        f"{name} ({label}): {len(emergencies)} emergencies: {len(emergencies) - len(missed)} routed, "
+        f"{right} with every number, {right - len(late)} also urgent first; "
+        f"{len(ordinary)} look-alikes: {len(alarms)} false alarms"
+    )
     if figures_only:
         return
     for kind, items in (("missed", missed), ("numbers", wrong), ("order", late), ("false alarm", alarms)):
@@ -118,8 +123,12 @@ def main() -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--model")
     mode.add_argument("--rules", action="store_true")
-    parser.add_argument("--list", action="append", help="a file in tests/safety_lists/ or a path; may be "
-                        "repeated (default: every list the manifest names but the test ones)")
+    parser.add_argument(
+        "--list",
+        action="append",
+        help="a file in tests/safety_lists/ or a path; may be "
+        "repeated (default: every list the manifest names but the test ones)",
+    )
     parser.add_argument("--figures-only", action="store_true")
     args = parser.parse_args()
     if args.model:

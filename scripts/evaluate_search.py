@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python scripts/evaluate_search.py [--database-url URL]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,10 @@ def main() -> int:
                 misses.append(f"  {q['q']}  want {want[1]}, got {hits[0][1] if hits else 'nothing'}")
     elapsed = time.perf_counter() - started
     n = len(questions)
-    print(f"search on {args.database_url.split('@')[-1]}: {n} questions, first {first}/{n} = {first / n:.1%}, "
-          f"in top 3 {top3}/{n} = {top3 / n:.1%}, {1000 * elapsed / n:.1f} ms per query")
+    print(
+        f"search on {args.database_url.split('@')[-1]}: {n} questions, first {first}/{n} = {first / n:.1%}, "
+        f"in top 3 {top3}/{n} = {top3 / n:.1%}, {1000 * elapsed / n:.1f} ms per query"
+    )
     print("\n".join(misses))
     return 0
 

@@ -13,6 +13,7 @@ Usage: .venv/bin/python scripts/fuzz_requests.py [--per-endpoint 1000] [--seed 1
 Without --rasa-url it starts its own assistant (`bot.launcher run`) on free ports and databases of
 its own, as `make test` does.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,14 +38,15 @@ SECRET_HEADER = "X-Jiangcheng-Action-Secret"
 NORMAL = {"sender": "fuzz-normal", "message": "到2028年武汉人工智能产业规模目标是多少"}
 
 
-def raw_request(host: str, port: int, data: bytes, timeout: float = 5.0,
-                trickle: Optional[float] = None) -> tuple[Optional[int], bytes]:
+def raw_request(
+    host: str, port: int, data: bytes, timeout: float = 5.0, trickle: Optional[float] = None
+) -> tuple[Optional[int], bytes]:
     """(status or None when nothing came back in time, whole response) for raw bytes sent as is."""
     with socket.create_connection((host, port), timeout=timeout) as s:
         try:
             if trickle:
                 for i in range(len(data)):
-                    s.sendall(data[i:i + 1])
+                    s.sendall(data[i : i + 1])
                     time.sleep(trickle)
             else:
                 s.sendall(data)
@@ -69,7 +71,9 @@ def raw_request(host: str, port: int, data: bytes, timeout: float = 5.0,
         return None, reply
 
 
-def http(method: str, path: str, headers: dict[str, str], body: bytes = b"", *, length: Optional[str] = "auto") -> bytes:
+def http(
+    method: str, path: str, headers: dict[str, str], body: bytes = b"", *, length: Optional[str] = "auto"
+) -> bytes:
     """A request as bytes; `length` "auto" adds the right Content-Length, None adds none."""
     lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
     lines += [f"{k}: {v}" for k, v in headers.items()]
@@ -88,9 +92,30 @@ def nested(rng: random.Random) -> bytes:
 
 
 def odd_value(rng: random.Random):
-    return rng.choice([None, True, 0, -1, 10 ** 30, 1.5e308, [], {}, [1, [2, [3]]], {"x": {"y": []}}, "",
-                       "\ud800", "a\udfffb", "x" * rng.choice([10, 600, 70000]), "办" * 3000, "<script>", "/restart",
-                       "/request_human", '/ask_service{"service": 1}', "\x00\x1b[31m"])
+    return rng.choice(
+        [
+            None,
+            True,
+            0,
+            -1,
+            10**30,
+            1.5e308,
+            [],
+            {},
+            [1, [2, [3]]],
+            {"x": {"y": []}},
+            "",
+            "\ud800",
+            "a\udfffb",
+            "x" * rng.choice([10, 600, 70000]),
+            "办" * 3000,
+            "<script>",
+            "/restart",
+            "/request_human",
+            '/ask_service{"service": 1}',
+            "\x00\x1b[31m",
+        ]
+    )
 
 
 def message_body(rng: random.Random, fields: list[str]) -> bytes:
@@ -117,8 +142,13 @@ def bad_framing(rng: random.Random, method: str, path: str, headers: dict[str, s
         return http(method, path, {**headers, "Transfer-Encoding": te}, chunked, length=None)
     if kind == 5:
         size = rng.choice(["zz", "-1", "fffffffffffffffffffff", "1;" + "x" * 100, ""])
-        return http(method, path, {**headers, "Transfer-Encoding": "chunked"},
-                    f"{size}\r\n".encode() + body + b"\r\n0\r\n\r\n", length=None)
+        return http(
+            method,
+            path,
+            {**headers, "Transfer-Encoding": "chunked"},
+            f"{size}\r\n".encode() + body + b"\r\n0\r\n\r\n",
+            length=None,
+        )
     if kind == 6:
         return http(method, path, {**headers, "X-Big": "a" * rng.choice([9000, 20000, 70000])}, body)
     if kind == 7:
@@ -133,8 +163,14 @@ def bad_framing(rng: random.Random, method: str, path: str, headers: dict[str, s
         return http(method, path, headers, body, length=str(10 ** rng.choice([7, 9, 15, 30])))
     if kind == 12:
         return f"{method} {path} HTTP/9.9\r\nContent-Length: 0\r\n\r\n".encode()
-    return rng.choice([b"\r\n\r\n", b"GET\r\n\r\n", b"\x16\x03\x01\x00\xa5\x01\x00\x00", b"POST / HTTP/1.1\r\n"
-                       b"Host: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n1"])
+    return rng.choice(
+        [
+            b"\r\n\r\n",
+            b"GET\r\n\r\n",
+            b"\x16\x03\x01\x00\xa5\x01\x00\x00",
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n1",
+        ]
+    )
 
 
 def bad_body(rng: random.Random, fields: list[str]) -> tuple[dict[str, str], bytes]:
@@ -143,12 +179,23 @@ def bad_body(rng: random.Random, fields: list[str]) -> tuple[dict[str, str], byt
     if kind == 0:
         return ctype, nested(rng)
     if kind == 1:
-        return ctype, rng.choice([b"\xff\xfe\x00", b"{\"message\": \"\xc3\x28\"}", b"{", b"null", b"NaN", b"1" * 5000, b""])
+        return ctype, rng.choice([b"\xff\xfe\x00", b'{"message": "\xc3\x28"}', b"{", b"null", b"NaN", b"1" * 5000, b""])
     if kind == 2:
-        return {"Content-Type": rng.choice(["text/plain", "", "application/x-www-form-urlencoded", "multipart/form-data",
-                                            "application/json; charset=latin-1"])}, message_body(rng, fields)
+        return {
+            "Content-Type": rng.choice(
+                [
+                    "text/plain",
+                    "",
+                    "application/x-www-form-urlencoded",
+                    "multipart/form-data",
+                    "application/json; charset=latin-1",
+                ]
+            )
+        }, message_body(rng, fields)
     if kind == 3:
-        return {**ctype, "Content-Encoding": rng.choice(["deflate", "gzip", "br"])}, zlib.compress(message_body(rng, fields))
+        return {**ctype, "Content-Encoding": rng.choice(["deflate", "gzip", "br"])}, zlib.compress(
+            message_body(rng, fields)
+        )
     return ctype, message_body(rng, fields)
 
 
@@ -165,10 +212,19 @@ class Endpoint:
 
 
 def action_call_body(rng: random.Random) -> bytes:
-    tracker = {"sender_id": odd_value(rng), "slots": odd_value(rng), "latest_message": odd_value(rng),
-               "events": rng.choice([[], [odd_value(rng)], odd_value(rng)]), "active_loop": odd_value(rng)}
-    call = {"next_action": rng.choice(["action_handoff", "action_answer_plan", "nope", odd_value(rng)]),
-            "tracker": tracker if rng.random() < 0.8 else odd_value(rng), "domain": odd_value(rng), "version": "3.6.21"}
+    tracker = {
+        "sender_id": odd_value(rng),
+        "slots": odd_value(rng),
+        "latest_message": odd_value(rng),
+        "events": rng.choice([[], [odd_value(rng)], odd_value(rng)]),
+        "active_loop": odd_value(rng),
+    }
+    call = {
+        "next_action": rng.choice(["action_handoff", "action_answer_plan", "nope", odd_value(rng)]),
+        "tracker": tracker if rng.random() < 0.8 else odd_value(rng),
+        "domain": odd_value(rng),
+        "version": "3.6.21",
+    }
     return json.dumps(call).encode("utf-8", "surrogatepass")
 
 
@@ -201,12 +257,20 @@ class ActionEndpoint(Endpoint):
 def normal_answered(host: str, port: int) -> bool:
     body = json.dumps(NORMAL, ensure_ascii=False).encode()
     started = time.monotonic()
-    status, reply = raw_request(host, port, http("POST", "/webhooks/rest/webhook", {"Content-Type": "application/json"}, body), timeout=2)
+    status, reply = raw_request(
+        host, port, http("POST", "/webhooks/rest/webhook", {"Content-Type": "application/json"}, body), timeout=2
+    )
     return status == 200 and b"recipient_id" in reply and time.monotonic() - started < 1.0
 
 
-def fuzz(endpoints: list[Endpoint], per_endpoint: int, seed: int, check: Callable[[], bool],
-         log: Callable[[str], None] = print, timeout: float = 3.0) -> dict[str, Counter]:
+def fuzz(
+    endpoints: list[Endpoint],
+    per_endpoint: int,
+    seed: int,
+    check: Callable[[], bool],
+    log: Callable[[str], None] = print,
+    timeout: float = 3.0,
+) -> dict[str, Counter]:
     """Status counts per endpoint ('none' where nothing came back in time, 'hang' for a failed check)."""
     counts: dict[str, Counter] = {}
     for endpoint in endpoints:
@@ -220,7 +284,9 @@ def fuzz(endpoints: list[Endpoint], per_endpoint: int, seed: int, check: Callabl
             if (n + 1) % 50 == 0 or silent_in_a_row >= 5:
                 if not check():
                     tally["hang"] += 1
-                    log(f"{endpoint.name}: a normal message was not answered within 1 s after {n + 1} requests; stopping")
+                    log(
+                        f"{endpoint.name}: a normal message was not answered within 1 s after {n + 1} requests; stopping"
+                    )
                     return counts
     return counts
 
@@ -230,8 +296,10 @@ def report(counts: dict[str, Counter]) -> bool:
     for name, tally in counts.items():
         five = sum(v for k, v in tally.items() if k.startswith("5"))
         ok = ok and five == 0 and not tally.get("hang")
-        print(f"{name:24} {sum(v for k, v in tally.items() if k != 'hang'):5} requests  5xx: {five:3}  "
-              + "  ".join(f"{k}×{v}" for k, v in sorted(tally.items())))
+        print(
+            f"{name:24} {sum(v for k, v in tally.items() if k != 'hang'):5} requests  5xx: {five:3}  "
+            + "  ".join(f"{k}×{v}" for k, v in sorted(tally.items()))
+        )
     print("pass: 0 × 5xx and every server still answering" if ok else "FAIL")
     return ok
 
@@ -243,9 +311,16 @@ def endpoints_for(rasa_url: str, action_url: str, token: str, secret: str) -> li
     return [
         Endpoint("rest /webhook", *r, "/webhooks/rest/webhook", {}, message),
         Endpoint("web /webhook", *r, "/webhooks/web/webhook", {"Origin": rasa_url.rstrip("/")}, message),
-        Endpoint("web /feedback", *r, "/webhooks/web/feedback", {"Origin": rasa_url.rstrip("/")}, ["sender", "kind", "value"]),
-        Endpoint("hotline /webhook", *r, "/webhooks/hotline/webhook", {"Authorization": f"Bearer {token}"},
-                 ["call_id", "event", "text", "asr_confidence", "digits"]),
+        Endpoint(
+            "web /feedback", *r, "/webhooks/web/feedback", {"Origin": rasa_url.rstrip("/")}, ["sender", "kind", "value"]
+        ),
+        Endpoint(
+            "hotline /webhook",
+            *r,
+            "/webhooks/hotline/webhook",
+            {"Authorization": f"Bearer {token}"},
+            ["call_id", "event", "text", "asr_confidence", "digits"],
+        ),
         ActionEndpoint(*a, secret),
     ]
 
@@ -258,14 +333,24 @@ def free_port() -> int:
 
 def start_assistant(folder: Path) -> tuple[subprocess.Popen, dict[str, str]]:
     rasa_port, action_port = free_port(), free_port()
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder / 'records.db'}", TRACKER_DB=str(folder / "tracker.db"),
-               RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
-               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
-               HOTLINE_TOKEN="fuzz-hotline-token", ACTION_SECRET="fuzz-action-secret", REST_CLIENT_TOKEN="fuzz-rest-client", PYTHONPATH=str(ROOT),
-               MESSAGES_PER_MINUTE_PER_ADDRESS="1000000")
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{folder / 'records.db'}",
+        TRACKER_DB=str(folder / "tracker.db"),
+        RASA_PORT=str(rasa_port),
+        ACTION_PORT=str(action_port),
+        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
+        HOTLINE_TOKEN="fuzz-hotline-token",
+        ACTION_SECRET="fuzz-action-secret",
+        REST_CLIENT_TOKEN="fuzz-rest-client",
+        PYTHONPATH=str(ROOT),
+        MESSAGES_PER_MINUTE_PER_ADDRESS="1000000",
+    )
     subprocess.run([sys.executable, "-m", "bot.records", "build"], cwd=ROOT, env=env, check=True, capture_output=True)
     log = (folder / "launcher.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "bot.launcher", "run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.launcher", "run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     deadline = time.monotonic() + 300
     while "江城助手已启动".encode() not in (folder / "launcher.log").read_bytes():
         if process.poll() is not None or time.monotonic() > deadline:
@@ -294,8 +379,12 @@ def main() -> int:
     try:
         host, port = urlsplit(rasa_url).hostname, urlsplit(rasa_url).port
         started = time.monotonic()
-        counts = fuzz(endpoints_for(rasa_url, action_url, token, secret), args.per_endpoint, args.seed,
-                      lambda: normal_answered(host, port))
+        counts = fuzz(
+            endpoints_for(rasa_url, action_url, token, secret),
+            args.per_endpoint,
+            args.seed,
+            lambda: normal_answered(host, port),
+        )
         print(f"{sum(sum(c.values()) for c in counts.values())} requests in {time.monotonic() - started:.0f} s")
         return 0 if report(counts) else 1
     finally:

@@ -13,6 +13,7 @@ fragments of six characters or more. The look-alikes are said too, and must be s
 Usage: .venv/bin/python scripts/privacy_check.py [--forms tests/privacy_forms.yml]
 It starts its own assistant on free ports (as scripts/fuzz_requests.py does).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,12 @@ STORES = ("tracker store", "tickets", "call state", "feedback", "logs", "replies
 
 
 # folded here, not by bot.privacy: the check must not share the code it checks
-_FOLD = str.maketrans({**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},
-                       **dict(zip("〇零一幺二两三四五六七八九", "0011223456789"))})
+_FOLD = str.maketrans(
+    {
+        **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},
+        **dict(zip("〇零一幺二两三四五六七八九", "0011223456789")),
+    }
+)
 _LOG_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?|\[\d+\]|pid=\d+")
 
 
@@ -61,8 +66,12 @@ class Client:
         self.base, self.hotline_token, self.rest_token = base, hotline_token, rest_token
 
     def post(self, path: str, body: dict, headers: dict[str, str]) -> tuple[dict, object]:
-        request = urllib.request.Request(self.base + path, data=json.dumps(body).encode(), method="POST",
-                                         headers={"Content-Type": "application/json", **headers})
+        request = urllib.request.Request(
+            self.base + path,
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", **headers},
+        )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 return dict(response.headers), json.loads(response.read())
@@ -76,8 +85,11 @@ class Client:
             auth = {"Authorization": f"Bearer {self.hotline_token}"}
             self.post("/webhooks/hotline/webhook", {"call_id": key, "event": "start"}, auth)
             for message in messages:
-                _, result = self.post("/webhooks/hotline/webhook", {"call_id": key, "event": "message", "text": message,
-                                                                   "asr_confidence": 0.95}, auth)
+                _, result = self.post(
+                    "/webhooks/hotline/webhook",
+                    {"call_id": key, "event": "message", "text": message, "asr_confidence": 0.95},
+                    auth,
+                )
                 if isinstance(result, dict):
                     texts += [r.get("text", "") for r in result.get("replies") or []]
                     texts += package_texts(result.get("handoff") or {})
@@ -85,15 +97,20 @@ class Client:
         sender = key  # the web chat replaces it with an id of its own, which the next message carries
         headers = {"Origin": self.base} if channel == "web" else {"Authorization": f"Bearer {self.rest_token}"}
         for message in messages:
-            answer_headers, result = self.post(f"/webhooks/{channel}/webhook", {"sender": sender, "message": message}, headers)
+            answer_headers, result = self.post(
+                f"/webhooks/{channel}/webhook", {"sender": sender, "message": message}, headers
+            )
             sender = answer_headers.get("X-Jiangcheng-Sender", sender)
             texts += [r.get("text") or "" for r in result] if isinstance(result, list) else [str(result)]
         return sender, texts
 
 
 def package_texts(package: dict) -> list[str]:
-    return [str(package.get("summary") or "")] + [str(line.get("text", "")) for line in package.get("transcript") or []] \
+    return (
+        [str(package.get("summary") or "")]
+        + [str(line.get("text", "")) for line in package.get("transcript") or []]
         + [json.dumps(package.get("slots") or {}, ensure_ascii=False)]
+    )
 
 
 def event_texts(event: dict) -> list[str]:
@@ -112,7 +129,11 @@ def ticket_texts(summary, transcript, slots) -> list[str]:
     JSON columns come back decoded from PostgreSQL and as text from SQLite."""
     transcript = json.loads(transcript) if isinstance(transcript, str) else transcript or []
     slots = json.loads(slots) if isinstance(slots, str) else slots or {}
-    return [str(summary or "")] + [str(line.get("text", "")) for line in transcript] + [json.dumps(slots, ensure_ascii=False)]
+    return (
+        [str(summary or "")]
+        + [str(line.get("text", "")) for line in transcript]
+        + [json.dumps(slots, ensure_ascii=False)]
+    )
 
 
 def conversation_ids(channel: str, sender: str) -> list[str]:
@@ -131,11 +152,23 @@ def stores(env: dict[str, str], log: Path, channel: str, sender: str, replies: l
     engine = create_engine(env["DATABASE_URL"], future=True)
     with engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
-        tickets = conn.execute(text("SELECT summary, transcript, slots FROM handoff_tickets WHERE sender_id IN :ids")
-                               .bindparams(bindparam("ids", expanding=True)), {"ids": ids}).all()
+        tickets = conn.execute(
+            text("SELECT summary, transcript, slots FROM handoff_tickets WHERE sender_id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": ids},
+        ).all()
         found["tickets"] = " ".join(" ".join(ticket_texts(*row)) for row in tickets)
-        calls = conn.execute(text("SELECT pending_text FROM hotline_calls WHERE call_id IN :ids")
-                             .bindparams(bindparam("ids", expanding=True)), {"ids": ids}).all() if channel == "hotline" else []
+        calls = (
+            conn.execute(
+                text("SELECT pending_text FROM hotline_calls WHERE call_id IN :ids").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                {"ids": ids},
+            ).all()
+            if channel == "hotline"
+            else []
+        )
         found["call state"] = " ".join(str(row[0] or "") for row in calls)
         feedback = conn.execute(text("SELECT * FROM feedback")).all() if "feedback" in tables else []
         found["feedback"] = " ".join(str(row) for row in feedback)
@@ -144,8 +177,9 @@ def stores(env: dict[str, str], log: Path, channel: str, sender: str, replies: l
     return found
 
 
-def check(data: dict, conversations: list[tuple[int, dict[str, str]]], log_text: str,
-          lookalike_texts: str) -> tuple[dict[str, list[str]], list[str]]:
+def check(
+    data: dict, conversations: list[tuple[int, dict[str, str]]], log_text: str, lookalike_texts: str
+) -> tuple[dict[str, list[str]], list[str]]:
     """(per store the forms found unmasked, look-alikes that did not survive in the tracker store)."""
     leaks: dict[str, list[str]] = {name: [] for name in STORES}
     log_view = view(_LOG_STAMP.sub(" ", log_text))

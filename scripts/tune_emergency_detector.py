@@ -6,6 +6,7 @@ summed over the files, for each C, threshold and veto. The test lists in tests/ 
 
 Usage: .venv/bin/python scripts/tune_emergency_detector.py [--c 10 20 40] [--threshold 0.7 0.8 0.85] [--veto 0 0.2 0.3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,9 @@ def main() -> int:
     rules = load_rules(DEFAULT_RULES)
     types = [rule.type for rule in rules.emergencies]
     files = sorted(EXAMPLES_DIR.glob("*.yml"))
-    nlu = training_examples(load_data(str(ROOT / "data" / "nlu")).merge(load_data(str(ROOT / "build" / "nlu"))),
-                            [], rules)
+    nlu = training_examples(
+        load_data(str(ROOT / "data" / "nlu")).merge(load_data(str(ROOT / "build" / "nlu"))), [], rules
+    )
     print(f"{'C':>5} {'threshold':>9} {'veto':>5}  missed  other type  false alarms  (of emergencies / look-alikes)")
     for c in args.c:
         totals = {}
@@ -57,7 +59,9 @@ def main() -> int:
                         row[0] += found is None
                         row[1] += found is not None and found != kind
         for (threshold, veto), (missed, wrong, alarms, ordinary, emergencies) in sorted(totals.items()):
-            print(f"{c:>5g} {threshold:>9g} {veto:>5g}  {missed:>6}  {wrong:>10}  {alarms:>12}  ({emergencies} / {ordinary})")
+            print(
+                f"{c:>5g} {threshold:>9g} {veto:>5g}  {missed:>6}  {wrong:>10}  {alarms:>12}  ({emergencies} / {ordinary})"
+            )
     return 0
 
 

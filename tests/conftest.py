@@ -1,4 +1,5 @@
 """Shared fixtures: the records built into a real database, on SQLite and on PostgreSQL."""
+
 from __future__ import annotations
 
 import json
@@ -56,9 +57,12 @@ def _private_postgres_database(prefix: str):
 
         dispose_all()
         with admin.connect() as conn:
-            conn.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
-            ), {"n": name})
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
+                ),
+                {"n": name},
+            )
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
 
@@ -163,7 +167,10 @@ class Assistant:
         offset = self.log.stat().st_size if self.log.exists() else 0
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.launcher", "run", "--startup-timeout", str(timeout)],
-            cwd=ROOT, env=self.env, stdout=self.log.open("a"), stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -200,8 +207,12 @@ class Assistant:
         if isinstance(named, str) and named in self.web_ids:
             body = {**body, "sender": self.web_ids[named]}
         data = raw if raw is not None else json.dumps(body).encode()
-        request = urllib.request.Request(self.base + path, data=data, method="POST",
-                                         headers={"Content-Type": "application/json", **extra, **(headers or {})})
+        request = urllib.request.Request(
+            self.base + path,
+            data=data,
+            method="POST",
+            headers={"Content-Type": "application/json", **extra, **(headers or {})},
+        )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 if isinstance(named, str) and response.headers.get(SENDER_HEADER):
@@ -221,7 +232,9 @@ class Assistant:
 
     def call(self, body: dict, token: str | None = None) -> tuple[int, dict]:
         token = HOTLINE_TOKEN if token is None else token
-        return self.post("/webhooks/hotline/webhook", body, headers={"Authorization": f"Bearer {token}"} if token else {})
+        return self.post(
+            "/webhooks/hotline/webhook", body, headers={"Authorization": f"Bearer {token}"} if token else {}
+        )
 
 
 @pytest.fixture(scope="session")
@@ -232,14 +245,21 @@ def assistant(tmp_path_factory):
     db_url = f"sqlite:///{folder / 'records.db'}"
     subprocess.run([sys.executable, "-m", "bot.records", "--database-url", db_url, "build"], cwd=ROOT, check=True)
     rasa_port, action_port = free_port(), free_port()
-    env = dict(os.environ, DATABASE_URL=db_url, TRACKER_DB=str(folder / "tracker.db"),
-               RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
-               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
-               HOTLINE_TOKEN=HOTLINE_TOKEN, RASA_API_TOKEN=RASA_API_TOKEN, ACTION_SECRET=ACTION_SECRET,
-               REST_CLIENT_TOKEN=REST_CLIENT_TOKEN, HANDOFF_HOURS="00:00-24:00", HANDOFF_WEEKDAYS="1-7")
+    env = dict(
+        os.environ,
+        DATABASE_URL=db_url,
+        TRACKER_DB=str(folder / "tracker.db"),
+        RASA_PORT=str(rasa_port),
+        ACTION_PORT=str(action_port),
+        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
+        HOTLINE_TOKEN=HOTLINE_TOKEN,
+        RASA_API_TOKEN=RASA_API_TOKEN,
+        ACTION_SECRET=ACTION_SECRET,
+        REST_CLIENT_TOKEN=REST_CLIENT_TOKEN,
+        HANDOFF_HOURS="00:00-24:00",
+        HANDOFF_WEEKDAYS="1-7",
+    )
     a = Assistant(env, folder / "launcher.log")
     a.start()
     yield a
     a.stop()
-
-

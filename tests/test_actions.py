@@ -1,4 +1,5 @@
 """Actions run as the action server runs them: real Rasa trackers, the rasa-sdk executor, a real database."""
+
 from __future__ import annotations
 
 import asyncio
@@ -25,17 +26,23 @@ def run_action(executor, action: str, turns, slots=None, ranking=None, slots_aft
         tracker.update(SlotSet(name, value))
     for number, (text, intent, entities) in enumerate(turns):
         tracker.update(ActionExecuted("action_listen"))
-        parse = {"intent": {"name": intent, "confidence": 0.9},
-                 "entities": [{"entity": e, "value": v, "start": 0, "end": len(v)} for e, v in entities]}
+        parse = {
+            "intent": {"name": intent, "confidence": 0.9},
+            "entities": [{"entity": e, "value": v, "start": 0, "end": len(v)} for e, v in entities],
+        }
         if ranking and number == len(turns) - 1:
             parse["intent_ranking"] = ranking
-        tracker.update(UserUttered(text, intent=parse["intent"], entities=parse["entities"], parse_data={**parse, "text": text}))
+        tracker.update(
+            UserUttered(text, intent=parse["intent"], entities=parse["entities"], parse_data={**parse, "text": text})
+        )
     for name, value in (slots_after or {}).items():
         tracker.update(SlotSet(name, value))
     call = {
-        "next_action": action, "sender_id": "resident-1",
+        "next_action": action,
+        "sender_id": "resident-1",
         "tracker": tracker.current_state(EventVerbosity.AFTER_RESTART),
-        "domain": DOMAIN.as_dict(), "version": "3.6.2",
+        "domain": DOMAIN.as_dict(),
+        "version": "3.6.2",
     }
     call = json.loads(json.dumps(call, default=str))  # the executor speaks JSON over HTTP
     result = asyncio.run(executor.run(call))
@@ -48,8 +55,11 @@ def first_service(url):
 
 
 def test_plan_answer_comes_from_the_database(executor, built_database):
-    responses, _ = run_action(executor, "action_answer_plan", [
-        ("到2028年武汉人工智能产业规模目标是多少", "ask_plan_target", [("metric", "2028年人工智能产业规模")])])
+    responses, _ = run_action(
+        executor,
+        "action_answer_plan",
+        [("到2028年武汉人工智能产业规模目标是多少", "ask_plan_target", [("metric", "2028年人工智能产业规模")])],
+    )
     with session(built_database) as s:
         figure = queries.plan_items_by_term(s, "人工智能产业规模")[0].figures[0]
     text = responses[0]["text"]
@@ -72,18 +82,28 @@ def test_general_target_question_lists_every_target(executor, built_database):
 def test_plan_answer_changes_when_the_record_changes(executor, built_database):
     """No hard-coded reply: editing the record in the database changes what residents hear."""
     with session(built_database) as s:
-        s.execute(update(PlanItem).where(PlanItem.id == "target-ai-industry-scale").values(statement="测试用语句：记录已修改。"))
+        s.execute(
+            update(PlanItem)
+            .where(PlanItem.id == "target-ai-industry-scale")
+            .values(statement="测试用语句：记录已修改。")
+        )
         s.commit()
-    responses, _ = run_action(executor, "action_answer_plan", [
-        ("人工智能产业规模目标", "ask_plan_target", [("metric", "2028年人工智能产业规模")])])
+    responses, _ = run_action(
+        executor,
+        "action_answer_plan",
+        [("人工智能产业规模目标", "ask_plan_target", [("metric", "2028年人工智能产业规模")])],
+    )
     assert responses[0]["text"].startswith("测试用语句：记录已修改。")
 
 
 def test_service_answer_is_structured_with_next_questions(executor, built_database):
     service = first_service(built_database)
-    responses, events = run_action(executor, "action_answer_service",
-                                   [(f"{service.aliases[0]}咋办", "ask_service", [("service", service.name)])],
-                                   slots={"service": service.name})
+    responses, events = run_action(
+        executor,
+        "action_answer_service",
+        [(f"{service.aliases[0]}咋办", "ask_service", [("service", service.name)])],
+        slots={"service": service.name},
+    )
     text = responses[0]["text"]
     assert service.name in text and service.materials[0] in text and service.fee in text and "12345" in text
     assert ("示例" in text) == service.demo
@@ -94,9 +114,15 @@ def test_service_answer_is_structured_with_next_questions(executor, built_databa
 
 def test_materials_follow_up_keeps_the_service(executor, built_database):
     service = first_service(built_database)
-    responses, _ = run_action(executor, "action_answer_service", [
-        (service.aliases[0], "ask_service", [("service", service.name)]),
-        ("要带什么材料", "ask_service_materials", [])], slots={"service": service.name})
+    responses, _ = run_action(
+        executor,
+        "action_answer_service",
+        [
+            (service.aliases[0], "ask_service", [("service", service.name)]),
+            ("要带什么材料", "ask_service_materials", []),
+        ],
+        slots={"service": service.name},
+    )
     text = responses[0]["text"]
     assert text.startswith(f"办理{service.name}需要带：") and all(m in text for m in service.materials)
     assert "需要带什么材料？" not in [b["title"] for b in responses[0]["buttons"]]
@@ -106,45 +132,74 @@ def test_where_with_district_names_that_districts_office(executor, built_databas
     with session(built_database) as s:
         office = queries.offices_in_district(s, "江汉区")[0]
         service = queries.service(s, office.services[0])
-    responses, _ = run_action(executor, "action_answer_service", [
-        (f"在江汉区哪里办{service.name}", "ask_service_where", [("service", service.name), ("district", "江汉区")])],
-        slots={"service": service.name, "district": "江汉区"})
+    responses, _ = run_action(
+        executor,
+        "action_answer_service",
+        [(f"在江汉区哪里办{service.name}", "ask_service_where", [("service", service.name), ("district", "江汉区")])],
+        slots={"service": service.name, "district": "江汉区"},
+    )
     assert office.name in responses[0]["text"] and "12345" in responses[0]["text"]
 
 
 def test_follow_up_with_another_district(executor, built_database):
-    responses, events = run_action(executor, "action_follow_up", [
-        ("洪山区政务服务中心在哪", "ask_office", [("district", "洪山区")]),
-        ("那江汉区呢", "inform", [("district", "江汉区")])], slots={"district": "洪山区"})
+    responses, events = run_action(
+        executor,
+        "action_follow_up",
+        [
+            ("洪山区政务服务中心在哪", "ask_office", [("district", "洪山区")]),
+            ("那江汉区呢", "inform", [("district", "江汉区")]),
+        ],
+        slots={"district": "洪山区"},
+    )
     assert "江汉区政务服务中心" in responses[0]["text"]
     assert any(e.get("name") == "district" and e.get("value") == "江汉区" for e in events)
 
 
 def test_follow_up_with_another_plan_project(executor, built_database):
-    responses, _ = run_action(executor, "action_follow_up", [
-        ("基础设施提升工程是什么", "ask_plan_project", [("plan_project", "基础设施提升工程")]),
-        ("那数据要素开发工程呢", "inform", [("plan_project", "数据要素开发工程")])])
+    responses, _ = run_action(
+        executor,
+        "action_follow_up",
+        [
+            ("基础设施提升工程是什么", "ask_plan_project", [("plan_project", "基础设施提升工程")]),
+            ("那数据要素开发工程呢", "inform", [("plan_project", "数据要素开发工程")]),
+        ],
+    )
     assert "200个" in responses[0]["text"]
 
 
 def test_service_form_validates_against_the_records(executor, built_database):
-    responses, events = run_action(executor, "validate_service_form", [
-        ("要带什么材料", "ask_service_materials", []), ("办那个火星签证", "inform", [("service", "火星签证")])],
-        slots={"requested_slot": "service"}, slots_after={"service": "火星签证"})
+    responses, events = run_action(
+        executor,
+        "validate_service_form",
+        [("要带什么材料", "ask_service_materials", []), ("办那个火星签证", "inform", [("service", "火星签证")])],
+        slots={"requested_slot": "service"},
+        slots_after={"service": "火星签证"},
+    )
     assert "没有找到“火星签证”" in responses[0]["text"]
     assert {"event": "slot", "name": "service", "value": None}.items() <= events[-1].items()
 
 
 def test_office_form_maps_a_colloquial_district(executor, built_database):
-    _, events = run_action(executor, "validate_office_form", [("光谷", "inform", [("district", "东湖新技术开发区")])],
-                           slots={"requested_slot": "district"}, slots_after={"district": "光谷"})
+    _, events = run_action(
+        executor,
+        "validate_office_form",
+        [("光谷", "inform", [("district", "东湖新技术开发区")])],
+        slots={"requested_slot": "district"},
+        slots_after={"district": "光谷"},
+    )
     assert any(e.get("name") == "district" and e.get("value") == "东湖新技术开发区" for e in events)
 
 
 def test_clarification_offers_the_close_intents(executor, built_database):
-    ranking = [{"name": "nlu_fallback", "confidence": 1.0}, {"name": "ask_service_fee", "confidence": 0.41},
-               {"name": "ask_service_time_limit", "confidence": 0.38}, {"name": "greet", "confidence": 0.01}]
-    responses, _ = run_action(executor, "action_default_ask_affirmation", [("这个要多少", "nlu_fallback", [])], ranking=ranking)
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 1.0},
+        {"name": "ask_service_fee", "confidence": 0.41},
+        {"name": "ask_service_time_limit", "confidence": 0.38},
+        {"name": "greet", "confidence": 0.01},
+    ]
+    responses, _ = run_action(
+        executor, "action_default_ask_affirmation", [("这个要多少", "nlu_fallback", [])], ranking=ranking
+    )
     assert responses[0]["text"] == "您是想问："
     titles = [b["title"] for b in responses[0]["buttons"]]
     assert titles == ["办事收费", "多久能办好", "都不是"]
@@ -173,7 +228,10 @@ def test_database_down_gives_an_apology(executor, monkeypatch):
     dispose_all()
     # nothing listens on port 1: the connection is refused, as when the database is down
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:1/records")
-    responses, _ = run_action(executor, "action_answer_plan", [
-        ("人工智能产业规模目标", "ask_plan_target", [("metric", "2028年人工智能产业规模")])])
+    responses, _ = run_action(
+        executor,
+        "action_answer_plan",
+        [("人工智能产业规模目标", "ask_plan_target", [("metric", "2028年人工智能产业规模")])],
+    )
     assert "12345" in responses[0]["text"] and "抱歉" in responses[0]["text"]
     dispose_all()

@@ -1,4 +1,5 @@
 """When a part behind Rasa fails, the resident gets a short apology with 12345, never silence or a 500."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """The channels of the running assistant: web page, REST robustness, hotline calls and handoff."""
+
 from __future__ import annotations
 
 import json
@@ -39,7 +40,9 @@ def test_malformed_requests_get_a_clear_4xx(assistant, channel):
     path = f"/webhooks/{channel}/webhook"
     status, body = assistant.post(path, None, raw=b"{not json")
     assert status == 400 and "JSON" in body["error"]
-    status, body = assistant.post(path, None, raw=b"sender=a&message=b", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    status, body = assistant.post(
+        path, None, raw=b"sender=a&message=b", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert status == 415 and "Content-Type" in body["error"]
     assert assistant.post(path, {"message": "你好"})[0] == 400
     assert assistant.post(path, {"sender": "a"})[0] == 400
@@ -53,7 +56,17 @@ def test_empty_and_huge_messages_get_a_polite_reply(assistant, message):
     assert status == 200 and replies and ("请问" in replies[0]["text"] or "有点长" in replies[0]["text"])
 
 
-@pytest.mark.parametrize("message", ["<img src=x onerror=alert(1)>", "'; DROP TABLE services; --", "😀😀😀", "办\x00身份\x07证", "身份證掉了怎麼辦", "AI产业 scale 多大?"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "<img src=x onerror=alert(1)>",
+        "'; DROP TABLE services; --",
+        "😀😀😀",
+        "办\x00身份\x07证",
+        "身份證掉了怎麼辦",
+        "AI产业 scale 多大?",
+    ],
+)
 def test_odd_input_never_breaks_the_assistant(assistant, message):
     status, replies = assistant.post("/webhooks/web/webhook", {"sender": "odd-1", "message": message})
     assert status == 200 and isinstance(replies, list) and replies
@@ -62,7 +75,10 @@ def test_odd_input_never_breaks_the_assistant(assistant, message):
 def test_personal_numbers_never_reach_the_tracker_store(assistant):
     assistant.say("pii-1", f"我身份证号{ID_NUMBER}，手机{MOBILE}，补办身份证要带什么", channel="web")
     with sqlite3.connect(assistant.env["TRACKER_DB"]) as db:
-        stored = " ".join(row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = ?", ('web:' + assistant.web_ids['pii-1'],)))
+        stored = " ".join(
+            row[0]
+            for row in db.execute("SELECT data FROM events WHERE sender_id = ?", ("web:" + assistant.web_ids["pii-1"],))
+        )
     assert stored and ID_NUMBER not in stored and MOBILE not in stored
     assert "138****5678" in stored
 
@@ -80,12 +96,16 @@ def test_scripted_call_ends_in_a_handoff_with_context(assistant, monkeypatch):
     call = "call-script-1"
     status, started = assistant.call({"call_id": call, "event": "start"})
     assert status == 200 and started["action"] == "continue" and started["replies"]
-    _, plan = assistant.call({"call_id": call, "event": "message", "text": "到2028年武汉人工智能产业规模目标是多少", "asr_confidence": 0.93})
+    _, plan = assistant.call(
+        {"call_id": call, "event": "message", "text": "到2028年武汉人工智能产业规模目标是多少", "asr_confidence": 0.93}
+    )
     assert plan["action"] == "continue" and plan["replies"][0]["text"].startswith("到2028年")
     assert "2000亿元" in plan["replies"][0]["text"]
     for reply in plan["replies"]:
         assert len(reply["text"]) <= 80 and "http" not in reply["text"] and reply["ssml"].startswith("<speak>")
-    _, said = assistant.call({"call_id": call, "event": "message", "text": f"我的电话是{MOBILE}", "asr_confidence": 0.9})
+    _, said = assistant.call(
+        {"call_id": call, "event": "message", "text": f"我的电话是{MOBILE}", "asr_confidence": 0.9}
+    )
     assert said["action"] == "continue"
     _, first = assistant.call({"call_id": call, "event": "message", "text": "呃那个啥来着", "asr_confidence": 0.9})
     assert first["action"] == "continue"
@@ -105,7 +125,9 @@ def test_scripted_call_ends_in_a_handoff_with_context(assistant, monkeypatch):
 def test_low_confidence_is_confirmed_first(assistant):
     call = "call-asr-1"
     assistant.call({"call_id": call, "event": "start"})
-    _, asked = assistant.call({"call_id": call, "event": "message", "text": "补办身份证要带什么材料", "asr_confidence": 0.3})
+    _, asked = assistant.call(
+        {"call_id": call, "event": "message", "text": "补办身份证要带什么材料", "asr_confidence": 0.3}
+    )
     assert "对吗" in asked["replies"][0]["text"] and asked["action"] == "continue"
     _, answered = assistant.call({"call_id": call, "event": "message", "text": "对", "asr_confidence": 0.9})
     assert "居民身份证补领" in answered["replies"][0]["text"]
@@ -133,9 +155,15 @@ def test_web_handoff_is_a_transfer_message(assistant):
 def test_reply_latency_is_reported(assistant, capsys):
     """Not a pass/fail on speed: prints the measured latency of both channels for the record."""
     timings = {}
-    for name, send in (("web", lambda i: assistant.say(f"lat-{i}", "补办身份证要带什么材料", channel="web")),
-                       ("hotline", lambda i: assistant.call({"call_id": f"lat-{i}", "event": "message",
-                                                             "text": "补办身份证要带什么材料", "asr_confidence": 0.9}))):
+    for name, send in (
+        ("web", lambda i: assistant.say(f"lat-{i}", "补办身份证要带什么材料", channel="web")),
+        (
+            "hotline",
+            lambda i: assistant.call(
+                {"call_id": f"lat-{i}", "event": "message", "text": "补办身份证要带什么材料", "asr_confidence": 0.9}
+            ),
+        ),
+    ):
         samples = []
         for i in range(10):
             started = time.perf_counter()
@@ -162,15 +190,25 @@ def test_web_chat_accepts_only_its_origin(assistant):
     body = {"sender": "origin-1", "message": "你好"}
     status, result = assistant.post("/webhooks/web/webhook", body, headers={"Origin": "http://evil.example"})
     assert status == 403 and "无权" in result["error"]
-    request = urllib.request.Request(assistant.base + "/webhooks/web/webhook", data=json.dumps(body).encode(),
-                                     method="POST", headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        assistant.base + "/webhooks/web/webhook",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     try:
         urllib.request.urlopen(request, timeout=30)
         raise AssertionError("a request without Origin was accepted")
     except urllib.error.HTTPError as exc:
         assert exc.code == 403
-    assert assistant.post("/webhooks/web/feedback", {"sender": "o", "kind": "rating", "value": 5},
-                          headers={"Origin": "http://evil.example"})[0] == 403
+    assert (
+        assistant.post(
+            "/webhooks/web/feedback",
+            {"sender": "o", "kind": "rating", "value": 5},
+            headers={"Origin": "http://evil.example"},
+        )[0]
+        == 403
+    )
     assert assistant.post("/webhooks/web/webhook", body)[0] == 200
 
 
@@ -182,9 +220,24 @@ def test_call_simulator_plays_a_caller(assistant):
 
     script = "补办身份证要带什么材料\n:asr 0.3 到2028年武汉人工智能产业规模目标是多少\n对\n:dtmf 0\n"
     result = subprocess.run(
-        [sys.executable, "-m", "bot.hotline", "simulate", "--url", assistant.base + "/webhooks/hotline/webhook",
-         "--token", HOTLINE_TOKEN, "--call-id", "sim-test-1"],
-        cwd=ROOT, input=script, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "bot.hotline",
+            "simulate",
+            "--url",
+            assistant.base + "/webhooks/hotline/webhook",
+            "--token",
+            HOTLINE_TOKEN,
+            "--call-id",
+            "sim-test-1",
+        ],
+        cwd=ROOT,
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "居民身份证补领" in out and "对吗" in out and "2000亿元" in out

@@ -1,4 +1,5 @@
 """The edge's checks on their own: framing, JSON shapes, inflation, masking cost by size."""
+
 from __future__ import annotations
 
 import time
@@ -16,29 +17,40 @@ def head(*headers: str) -> bytes:
     return ("POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\n" + "\r\n".join(headers)).encode()
 
 
-@pytest.mark.parametrize("headers, status", [
-    (["Content-Length: -1"], 400),
-    (["Content-Length: abc"], 400),
-    (["Content-Length: +5"], 400),
-    (["Content-Length: 0x10"], 400),
-    (["Content-Length: 5", "Content-Length: 6"], 400),
-    (["Content-Length: 5", "Content-Length: 5"], 400),
-    (["Content-Length: 5, 5"], 400),
-    (["Content-Length: 5", "Transfer-Encoding: chunked"], 400),
-    (["Transfer-Encoding: Chunked"], 400),
-    (["Transfer-Encoding: gzip, chunked"], 400),
-    (["Transfer-Encoding: chunked", "Transfer-Encoding: chunked"], 400),
-    (["Content-Length : 5"], 400),
-    (["Content-Length: 2000000"], 413),
-])
+@pytest.mark.parametrize(
+    "headers, status",
+    [
+        (["Content-Length: -1"], 400),
+        (["Content-Length: abc"], 400),
+        (["Content-Length: +5"], 400),
+        (["Content-Length: 0x10"], 400),
+        (["Content-Length: 5", "Content-Length: 6"], 400),
+        (["Content-Length: 5", "Content-Length: 5"], 400),
+        (["Content-Length: 5, 5"], 400),
+        (["Content-Length: 5", "Transfer-Encoding: chunked"], 400),
+        (["Transfer-Encoding: Chunked"], 400),
+        (["Transfer-Encoding: gzip, chunked"], 400),
+        (["Transfer-Encoding: chunked", "Transfer-Encoding: chunked"], 400),
+        (["Content-Length : 5"], 400),
+        (["Content-Length: 2000000"], 413),
+    ],
+)
 def test_invalid_or_ambiguous_framing_is_refused(headers, status):
     with pytest.raises(Refusal) as refused:
         check_head(head(*headers), max_body_bytes=1024 * 1024)
     assert refused.value.status == status and "请求" in str(refused.value)
 
 
-@pytest.mark.parametrize("headers", [["Content-Length: 0"], ["Content-Length: 17"], ["content-length:17 "],
-                                     ["Transfer-Encoding: chunked"], ["Accept: */*"]])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ["Content-Length: 0"],
+        ["Content-Length: 17"],
+        ["content-length:17 "],
+        ["Transfer-Encoding: chunked"],
+        ["Accept: */*"],
+    ],
+)
 def test_valid_framing_passes(headers):
     check_head(head(*headers), max_body_bytes=1024 * 1024)
 
@@ -74,19 +86,43 @@ def test_a_deflate_bomb_stops_at_the_limit():
         inflate(b"not deflate", 1024)
 
 
-@pytest.mark.parametrize("call", [
-    [], {"tracker": {}}, {"next_action": 1, "tracker": {}},
-    {"next_action": "action_handoff", "tracker": {"sender_id": "a", "slots": [], "latest_message": {}, "events": []}},
-    {"next_action": "action_handoff", "tracker": {"sender_id": "a", "slots": {}, "latest_message": {}, "events": [1]}},
-    {"next_action": "action_handoff", "domain": [], "tracker": {"sender_id": "a", "slots": {}, "latest_message": {}, "events": []}},
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        [],
+        {"tracker": {}},
+        {"next_action": 1, "tracker": {}},
+        {
+            "next_action": "action_handoff",
+            "tracker": {"sender_id": "a", "slots": [], "latest_message": {}, "events": []},
+        },
+        {
+            "next_action": "action_handoff",
+            "tracker": {"sender_id": "a", "slots": {}, "latest_message": {}, "events": [1]},
+        },
+        {
+            "next_action": "action_handoff",
+            "domain": [],
+            "tracker": {"sender_id": "a", "slots": {}, "latest_message": {}, "events": []},
+        },
+    ],
+)
 def test_malformed_action_calls_are_named(call):
     assert call_problem(call)
 
 
 def test_a_well_formed_action_call_passes():
-    call = {"next_action": "action_handoff", "domain": {},
-            "tracker": {"sender_id": "a", "slots": {}, "latest_message": {}, "events": [{"event": "action"}], "active_loop": None}}
+    call = {
+        "next_action": "action_handoff",
+        "domain": {},
+        "tracker": {
+            "sender_id": "a",
+            "slots": {},
+            "latest_message": {},
+            "events": [{"event": "action"}],
+            "active_loop": None,
+        },
+    }
     assert call_problem(call) is None
 
 
@@ -99,10 +135,24 @@ def _seconds(text: str) -> float:
     return best
 
 
-@pytest.mark.parametrize("adversarial", ["a" * 65000, "1" * 65000, "a@" * 32500, "a." * 32500, "1 " * 32500,
-                                         "1-" * 32500, "a@a." * 16250, "x@" + "a-" * 32499, "我叫王" * 21000,
-                                         "1 " * 16000 + "室" * 100, "鄂A1 " * 16000, "QQ1 " * 16000],
-                         ids=lambda text: repr(text[:6]))
+@pytest.mark.parametrize(
+    "adversarial",
+    [
+        "a" * 65000,
+        "1" * 65000,
+        "a@" * 32500,
+        "a." * 32500,
+        "1 " * 32500,
+        "1-" * 32500,
+        "a@a." * 16250,
+        "x@" + "a-" * 32499,
+        "我叫王" * 21000,
+        "1 " * 16000 + "室" * 100,
+        "鄂A1 " * 16000,
+        "QQ1 " * 16000,
+    ],
+    ids=lambda text: repr(text[:6]),
+)
 def test_masking_cost_grows_with_size_not_faster(adversarial):
     normal = ("我想问一下社保卡补办要带什么材料，在哪里办？" * 3000)[: len(adversarial)]
     # the e-mail pattern took 5 s on 64 KB of "a" before; linear patterns stay near the normal text's cost

@@ -1,5 +1,6 @@
 """How the detector reads hurried messages: misspelt danger words, a scammer's story, several dangers,
 and what the classifier may add."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,11 +16,14 @@ def kinds(text):
     return [rule.type for rule in detect_all(text, RULES)]
 
 
-@pytest.mark.parametrize("written, meant", [
-    ("厨房着伙了", "厨房着火了"),  # the same sound and tones
-    ("闻到煤汽味", "闻到煤气味"),
-    ("电体停了门开不开", "电梯停了门开不开"),  # another tone, listed as a misspelling
-])
+@pytest.mark.parametrize(
+    "written, meant",
+    [
+        ("厨房着伙了", "厨房着火了"),  # the same sound and tones
+        ("闻到煤汽味", "闻到煤气味"),
+        ("电体停了门开不开", "电梯停了门开不开"),  # another tone, listed as a misspelling
+    ],
+)
 def test_danger_words_written_with_other_characters_are_read_as_meant(written, meant):
     assert "".join(read(written, RULES)) == meant
 
@@ -36,15 +40,18 @@ def test_a_scammers_story_is_set_aside_but_a_danger_of_its_own_is_not():
     assert told.numbers[:3] == ("120", "110", "96110")  # the person first, then the money
 
 
-@pytest.mark.parametrize("text, want", [
-    ("屋里好大的煤气味 我妈倒在地上叫不醒", ("120", "119")),  # the person first, the gas after
-    ("电梯卡住了 里面有个老人晕过去了 叫不醒", ("120", "96333", "119")),
-    ("厨房着火了 我婆婆还困在屋里出不来", ("119", "120")),
-    ("她吃了安眠药 然后开了煤气 门还反锁了", ("120", "12356", "119")),
-])
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("屋里好大的煤气味 我妈倒在地上叫不醒", ("120", "119")),  # the person first, the gas after
+        ("电梯卡住了 里面有个老人晕过去了 叫不醒", ("120", "96333", "119")),
+        ("厨房着火了 我婆婆还困在屋里出不来", ("119", "120")),
+        ("她吃了安眠药 然后开了煤气 门还反锁了", ("120", "12356", "119")),
+    ],
+)
 def test_several_dangers_get_every_number_the_most_urgent_first(text, want):
     told = alarm(kinds(text), RULES)
-    assert told.numbers[:len(want)] == want
+    assert told.numbers[: len(want)] == want
 
 
 class FixedReading:

@@ -1,4 +1,5 @@
 """Handoff to a person: a ticket with reason, channel, intents, slots, summary, masked transcript, times."""
+
 from __future__ import annotations
 
 import asyncio
@@ -24,27 +25,41 @@ def conversation(turns, slots=None, channel="web", sender=None):
         tracker.update(SlotSet(name, value))
     for text, intent, reply in turns:
         tracker.update(ActionExecuted("action_listen"))
-        tracker.update(UserUttered(text, intent={"name": intent, "confidence": 0.9}, input_channel=channel,
-                                   parse_data={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}))
+        tracker.update(
+            UserUttered(
+                text,
+                intent={"name": intent, "confidence": 0.9},
+                input_channel=channel,
+                parse_data={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
+            )
+        )
         if reply:
             tracker.update(BotUttered(reply))
     return tracker
 
 
 def run(executor, action, tracker):
-    call = {"next_action": action, "sender_id": tracker.sender_id, "tracker": tracker.current_state(EventVerbosity.AFTER_RESTART),
-            "domain": DOMAIN.as_dict(), "version": "3.6.2"}
+    call = {
+        "next_action": action,
+        "sender_id": tracker.sender_id,
+        "tracker": tracker.current_state(EventVerbosity.AFTER_RESTART),
+        "domain": DOMAIN.as_dict(),
+        "version": "3.6.2",
+    }
     return asyncio.run(executor.run(json.loads(json.dumps(call, default=str))))
 
 
 def test_request_for_a_person_creates_a_live_ticket(executor, built_database, monkeypatch):
     monkeypatch.setenv("HANDOFF_HOURS", "00:00-24:00")
     monkeypatch.setenv("HANDOFF_WEEKDAYS", "1-7")
-    tracker = conversation([
-        ("补办身份证要带什么", "ask_service_materials", "办理居民身份证补领需要带：户口簿"),
-        ("我的手机是13812345678，身份证420106199001011237", "inform", "好的"),
-        ("转人工", "request_human", None),
-    ], slots={"service": "居民身份证补领", "district": "江汉区"})
+    tracker = conversation(
+        [
+            ("补办身份证要带什么", "ask_service_materials", "办理居民身份证补领需要带：户口簿"),
+            ("我的手机是13812345678，身份证420106199001011237", "inform", "好的"),
+            ("转人工", "request_human", None),
+        ],
+        slots={"service": "居民身份证补领", "district": "江汉区"},
+    )
     result = run(executor, "action_handoff", tracker)
     custom = result["responses"][0]["custom"]["handoff"]
     assert custom["mode"] == "live" and custom["reason"] == "resident_request"
@@ -53,7 +68,11 @@ def test_request_for_a_person_creates_a_live_ticket(executor, built_database, mo
     assert ticket["channel"] == "web" and ticket["sender_id"] == tracker.sender_id
     assert ticket["intents"] == ["ask_service_materials", "inform", "request_human"]
     assert ticket["slots"] == {"service": "居民身份证补领", "district": "江汉区"}
-    assert "居民身份证补领" in ticket["summary"] and "江汉区" in ticket["summary"] and "市民要求人工服务" in ticket["summary"]
+    assert (
+        "居民身份证补领" in ticket["summary"]
+        and "江汉区" in ticket["summary"]
+        and "市民要求人工服务" in ticket["summary"]
+    )
     words = json.dumps(ticket, ensure_ascii=False)
     assert "13812345678" not in words and "420106199001011237" not in words and "138****5678" in words
     assert [line["speaker"] for line in ticket["transcript"]][:2] == ["市民", "助手"]
@@ -95,10 +114,18 @@ def test_cli_lists_and_exports_open_tickets(executor, built_database, tmp_path):
     result = run(executor, "action_handoff", conversation([("转人工", "request_human", None)]))
     ticket_id = result["responses"][0]["custom"]["handoff"]["ticket_id"]
     env = {"DATABASE_URL": built_database, "PATH": "/usr/bin:/bin"}
-    listed = subprocess.run([sys.executable, "-m", "bot.tickets", "list"], cwd=ROOT, env=env, capture_output=True, text=True)
+    listed = subprocess.run(
+        [sys.executable, "-m", "bot.tickets", "list"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert listed.returncode == 0 and ticket_id in listed.stdout
     out = tmp_path / "open.json"
-    exported = subprocess.run([sys.executable, "-m", "bot.tickets", "export", "-o", str(out)], cwd=ROOT, env=env, capture_output=True, text=True)
+    exported = subprocess.run(
+        [sys.executable, "-m", "bot.tickets", "export", "-o", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert exported.returncode == 0
     assert ticket_id in [p["ticket_id"] for p in json.loads(out.read_text(encoding="utf-8"))]
 
@@ -107,7 +134,10 @@ def test_one_open_ticket_per_conversation_and_reason(executor, built_database, m
     monkeypatch.setenv("HANDOFF_HOURS", "00:00-24:00")
     monkeypatch.setenv("HANDOFF_WEEKDAYS", "1-7")
     sender = f"caller-{uuid.uuid4().hex[:8]}"
-    turns = [("补办身份证要带什么", "ask_service_materials", "办理居民身份证补领需要带：户口簿"), ("转人工", "request_human", None)]
+    turns = [
+        ("补办身份证要带什么", "ask_service_materials", "办理居民身份证补领需要带：户口簿"),
+        ("转人工", "request_human", None),
+    ]
     first = run(executor, "action_handoff", conversation(turns, sender=sender))["responses"][0]
     tickets = []
     for n in range(1, 10):

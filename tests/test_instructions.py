@@ -1,4 +1,5 @@
 """Messages that instruct the assistant: neither emergencies nor complaints (data/safety/instructions.yml)."""
+
 from __future__ import annotations
 
 import pytest

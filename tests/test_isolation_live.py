@@ -1,5 +1,6 @@
 """Conversations belong to their channel and their resident: no client can continue a phone call or
 someone else's web conversation by sending its id."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,12 @@ def send(assistant, channel: str, sender: str, message: str, token: str | None =
     headers = {"Content-Type": "application/json", "Origin": assistant.base}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(f"{assistant.base}/webhooks/{channel}/webhook", method="POST", headers=headers,
-                                     data=json.dumps({"sender": sender, "message": message}).encode())
+    request = urllib.request.Request(
+        f"{assistant.base}/webhooks/{channel}/webhook",
+        method="POST",
+        headers=headers,
+        data=json.dumps({"sender": sender, "message": message}).encode(),
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         replies = json.loads(response.read())
         return response.headers[SENDER_HEADER], " ".join(r.get("text") or "" for r in replies)

@@ -1,4 +1,5 @@
 """The launcher's nginx configuration and its choice of parts, checked without starting servers."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,9 @@ def test_nginx_configuration_is_valid_and_routes_both_groups():
     command = launcher.nginx_command("18080", ["15005", "15006"], "18081", ["15055", "15056"])
     conf = Path(command[command.index("-c") + 1])
     text = conf.read_text()
-    checked = subprocess.run([NGINX, "-t", "-p", command[command.index("-p") + 1], "-c", str(conf)],
-                             capture_output=True, text=True)
+    checked = subprocess.run(
+        [NGINX, "-t", "-p", command[command.index("-p") + 1], "-c", str(conf)], capture_output=True, text=True
+    )
     assert checked.returncode == 0, checked.stderr
     rasa, actions = text.split("upstream actions")
     assert "127.0.0.1:15005" in rasa and "127.0.0.1:15006" in rasa and "listen 127.0.0.1:18080" in rasa
@@ -35,6 +37,7 @@ def test_nginx_configuration_is_valid_and_routes_both_groups():
 
 def test_a_launch_naming_no_part_is_refused():
     env = dict(os.environ, LAUNCH="nothing")
-    out = subprocess.run([sys.executable, "-m", "bot.launcher", "run"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.launcher", "run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 2 and "names nothing to start" in out.stderr

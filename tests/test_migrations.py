@@ -1,4 +1,5 @@
 """Alembic migrations create and upgrade the schema; a records rebuild keeps what was written while running."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from sqlalchemy import func, inspect, insert, select
+from sqlalchemy import func, insert, inspect, select
 
 from bot.records import migrate
 from bot.records.build import build
@@ -16,9 +17,19 @@ from bot.tickets.models import Feedback, HandoffTicket
 from tests.conftest import RECORDS_DIR, ROOT
 
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone.utc)
-TICKET = dict(id="HT20261126-ABC123", status="open", mode="live", reason="user_request", channel="web",
-              sender_id="s-1", summary="补办身份证", intents=["ask_service_materials"], slots={}, transcript=[],
-              created_at=NOW)
+TICKET = dict(
+    id="HT20261126-ABC123",
+    status="open",
+    mode="live",
+    reason="user_request",
+    channel="web",
+    sender_id="s-1",
+    summary="补办身份证",
+    intents=["ask_service_materials"],
+    slots={},
+    transcript=[],
+    created_at=NOW,
+)
 
 
 def assert_current_and_complete(url: str) -> None:
@@ -62,13 +73,18 @@ def test_a_rebuild_replaces_records_and_keeps_tickets_and_feedback(empty_databas
     build(engine, RECORDS_DIR)
     with engine.begin() as conn:
         conn.execute(insert(HandoffTicket), [TICKET])
-        conn.execute(insert(Feedback), [dict(channel="web", kind="rating", value=5, conversation="abc", created_at=NOW)])
+        conn.execute(
+            insert(Feedback), [dict(channel="web", kind="rating", value=5, conversation="abc", created_at=NOW)]
+        )
         conn.execute(Service.__table__.update().values(fee="changed by hand"))
     build(engine, RECORDS_DIR)
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(HandoffTicket)).scalar() == 1
         assert conn.execute(select(func.count()).select_from(Feedback)).scalar() == 1
-        assert conn.execute(select(func.count()).select_from(Service).where(Service.fee == "changed by hand")).scalar() == 0
+        assert (
+            conn.execute(select(func.count()).select_from(Service).where(Service.fee == "changed by hand")).scalar()
+            == 0
+        )
     engine.dispose()
 
 
@@ -87,8 +103,16 @@ migrate.upgrade(engine)
 def test_servers_starting_together_migrate_once(empty_database_url, tmp_path):
     # separate processes, as several action and Rasa servers starting at once would be
     go = tmp_path / "go"
-    runs = [subprocess.Popen([sys.executable, "-c", RACE, empty_database_url, str(go)], cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACE, empty_database_url, str(go)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     time.sleep(4)
     go.touch()
     results = [(p.wait(timeout=180), *p.communicate()) for p in runs]
@@ -108,10 +132,20 @@ def test_a_database_built_before_migrations_is_adopted(tmp_path):
 
 def test_the_command_line_migrates_and_names_the_revision(tmp_path):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    out = subprocess.run([sys.executable, "-m", "bot.records", "--database-url", url, "migrate"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.records", "--database-url", url, "migrate"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert f"at revision {migrate.head()}" in out.stdout
-    back = subprocess.run([sys.executable, "-m", "bot.records", "--database-url", url, "migrate", "--revision", "0001"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    back = subprocess.run(
+        [sys.executable, "-m", "bot.records", "--database-url", url, "migrate", "--revision", "0001"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "at revision 0001" in back.stdout, back.stderr

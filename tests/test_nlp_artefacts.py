@@ -1,4 +1,5 @@
 """The NLU artefacts come from the records, and the training data agrees with them."""
+
 from __future__ import annotations
 
 import re
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.nlp.artefacts import entity_terms, jieba_dictionary, nlu_records, spacy_patterns, build_spacy_pipeline
+from bot.nlp.artefacts import build_spacy_pipeline, entity_terms, jieba_dictionary, nlu_records, spacy_patterns
 from bot.records.loader import load_records
 from tests.conftest import RECORDS_DIR, ROOT
 

@@ -1,4 +1,5 @@
 """The one normalisation of residents' text (bot/normalise.py) and the resolver's pieces (bot/resolver)."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,16 +8,21 @@ from bot import normalise
 from bot.resolver import Candidate, Resolution, load_aspects, pieces
 from bot.resolver.examples import objects, record_examples
 
-REPAIR = normalise.TypoRepair(["户口本", "驾驶证", "社保卡", "社保", "公积金", "贷款", "记录", "身份证", "补办", "公式", "公示"])
+REPAIR = normalise.TypoRepair(
+    ["户口本", "驾驶证", "社保卡", "社保", "公积金", "贷款", "记录", "身份证", "补办", "公式", "公示"]
+)
 
 
-@pytest.mark.parametrize("written, read", [
-    ("退休人員的住房公積金怎麼提取", "退休人员的住房公积金怎么提取"),
-    ("廚房著火了", "厨房着火了"),
-    ("２０２８年", "2028年"),
-    ("到二零二八年三百二十架", "到2028年320架"),
-    ("我今年六十五岁了", "我今年65岁了"),
-])
+@pytest.mark.parametrize(
+    "written, read",
+    [
+        ("退休人員的住房公積金怎麼提取", "退休人员的住房公积金怎么提取"),
+        ("廚房著火了", "厨房着火了"),
+        ("２０２８年", "2028年"),
+        ("到二零二八年三百二十架", "到2028年320架"),
+        ("我今年六十五岁了", "我今年65岁了"),
+    ],
+)
 def test_script_width_and_numerals_fold(written, read):
     assert normalise.basic(written) == read
 
@@ -26,13 +32,16 @@ def test_numerals_that_are_words_stay(text):
     assert normalise.basic(text) == text
 
 
-@pytest.mark.parametrize("written, read", [
-    ("户口笨丢了怎么补办", "户口簿丢了怎么补办"),  # repaired by sound, then the record's word
-    ("驾使证过期了", "驾驶证过期了"),
-    ("社宝第一次怎么申请", "社保第一次怎么申请"),  # same sound and tones, one character apart
-    ("住房公基金带款", "住房公积金贷款"),
-    ("我的shenfenzheng快到期了", "我的身份证快到期了"),
-])
+@pytest.mark.parametrize(
+    "written, read",
+    [
+        ("户口笨丢了怎么补办", "户口簿丢了怎么补办"),  # repaired by sound, then the record's word
+        ("驾使证过期了", "驾驶证过期了"),
+        ("社宝第一次怎么申请", "社保第一次怎么申请"),  # same sound and tones, one character apart
+        ("住房公基金带款", "住房公积金贷款"),
+        ("我的shenfenzheng快到期了", "我的身份证快到期了"),
+    ],
+)
 def test_typos_are_repaired_towards_the_vocabulary_only(written, read):
     assert normalise.for_matching(written, REPAIR) == read
 
@@ -103,7 +112,9 @@ def test_each_service_is_reached_by_its_object_said_with_everyday_phrasings():
 
 
 def test_a_clear_lead_is_confident_even_where_probability_is_spread_thin():
-    r = Resolution((Candidate("service:x", 0.09), Candidate("service:y", 0.02)), none=0.3, aspect=None, aspect_intent=None)
+    r = Resolution(
+        (Candidate("service:x", 0.09), Candidate("service:y", 0.02)), none=0.3, aspect=None, aspect_intent=None
+    )
     assert r.confident(0.2, 0.9, lead_floor=0.05, lead=3).record_id == "x"
     assert r.confident(0.2, 0.9, lead_floor=0.05, lead=5) is None
     assert r.confident(0.2, 0.9) is None

@@ -1,4 +1,5 @@
 """Every plan record quotes the article exactly, and every figure it uses is written there."""
+
 from __future__ import annotations
 
 import re

@@ -1,10 +1,11 @@
 """Personal numbers are masked; everything else is left as the resident wrote it."""
+
 from __future__ import annotations
 
 import random
 
-from hypothesis import given, settings, strategies as st
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stdnum import luhn as stdnum_luhn
 
 from bot.privacy import mask, normalise, valid_id_number
@@ -40,11 +41,18 @@ def test_phone_landline_card_email():
 
 
 def test_full_width_digits_are_caught():
-    assert "13812345678" not in mask("电话１３８１２３４５６７８").translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    assert "13812345678" not in mask("电话１３８１２３４５６７８").translate(
+        str.maketrans("０１２３４５６７８９", "0123456789")
+    )
 
 
 def test_ordinary_text_and_figures_are_untouched():
-    for text in ("到2028年，全市人工智能产业规模突破2000亿元。", "打12345或者110", "每万人拥有5G基站数50个", "高性能算力总量突破15000P"):
+    for text in (
+        "到2028年，全市人工智能产业规模突破2000亿元。",
+        "打12345或者110",
+        "每万人拥有5G基站数50个",
+        "高性能算力总量突破15000P",
+    ):
         assert mask(text) == text
 
 
@@ -70,7 +78,14 @@ def test_every_name_in_a_message_is_masked_whole():
 
 
 def test_service_numbers_dates_and_figures_near_phone_words_stay():
-    for text in ("拨打027-12345", "（027）12345", "2024.05.01-2024.06.30", "20240501-20240630",
-                 "2020 2021 2022 2023", "打算投资30000000元", "联系人数量超过 50000000"):
+    for text in (
+        "拨打027-12345",
+        "（027）12345",
+        "2024.05.01-2024.06.30",
+        "20240501-20240630",
+        "2020 2021 2022 2023",
+        "打算投资30000000元",
+        "联系人数量超过 50000000",
+    ):
         assert mask(text) == text, text
     assert mask("电话027-87654321") == "电话027******21"

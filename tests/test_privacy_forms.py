@@ -1,5 +1,6 @@
 """Personal information in the forms residents write it (tests/privacy_forms.yml, written by a helper
 that never saw the masking code): masked in every form; look-alikes left exactly as written."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,7 +16,19 @@ DATA = load(Path(__file__).parent / "privacy_forms.yml")
 def test_the_list_is_large_and_varied():
     assert len(DATA["forms"]) >= 150 and len(DATA["lookalikes"]) >= 50
     kinds = {entry["kind"] for entry in DATA["forms"]}
-    assert {"id", "mobile", "landline", "email", "card", "passport", "plate", "qq", "wechat", "address", "name"} <= kinds
+    assert {
+        "id",
+        "mobile",
+        "landline",
+        "email",
+        "card",
+        "passport",
+        "plate",
+        "qq",
+        "wechat",
+        "address",
+        "name",
+    } <= kinds
 
 
 @pytest.mark.parametrize("entry", DATA["forms"], ids=lambda e: e["text"][:30])

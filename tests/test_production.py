@@ -1,23 +1,33 @@
 """The production layout: two Rasa servers sharing a PostgreSQL tracker store and a Redis lock store,
 two action servers, nginx in front of each pair (as `make run-prod` starts them)."""
+
 from __future__ import annotations
 
 import json
-from collections import Counter
 import os
+import signal
 import subprocess
 import sys
-import signal
 import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import Counter
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import REST_CLIENT_TOKEN, HOTLINE_TOKEN, MODEL, PG_ADMIN_URL, RASA_API_TOKEN, ROOT, Assistant, free_port
+from tests.conftest import (
+    HOTLINE_TOKEN,
+    MODEL,
+    PG_ADMIN_URL,
+    RASA_API_TOKEN,
+    REST_CLIENT_TOKEN,
+    ROOT,
+    Assistant,
+    free_port,
+)
 
 pytestmark = [pytest.mark.servers, pytest.mark.postgres]
 
@@ -46,29 +56,50 @@ def cluster(tmp_path_factory, postgres_database):
     tracker_db = f"jc_tracker_{uuid.uuid4().hex[:8]}"
     ports = [free_port(), free_port()]
     action_ports, front, action_front = [free_port(), free_port()], free_port(), free_port()
-    env = dict(os.environ, DATABASE_URL=postgres_database, RASA_ENDPOINTS="endpoints.prod.yml",
-               RASA_PORTS=",".join(map(str, ports)), RASA_PORT=str(ports[0]),
-               ACTION_PORTS=",".join(map(str, action_ports)), NGINX_ACTION_PORT=str(action_front),
-               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_front}/webhook", PROD_TRACKER_DB=tracker_db,
-               PG_LOGIN_DB=PG_ADMIN_URL.rsplit("/", 1)[1], REDIS_DB="7", NGINX_PORT=str(front),
-               HOTLINE_TOKEN=HOTLINE_TOKEN, RASA_API_TOKEN=RASA_API_TOKEN, REST_CLIENT_TOKEN=REST_CLIENT_TOKEN)
-    subprocess.run([sys.executable, "-m", "bot.records", "--database-url", postgres_database, "build"],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
+    env = dict(
+        os.environ,
+        DATABASE_URL=postgres_database,
+        RASA_ENDPOINTS="endpoints.prod.yml",
+        RASA_PORTS=",".join(map(str, ports)),
+        RASA_PORT=str(ports[0]),
+        ACTION_PORTS=",".join(map(str, action_ports)),
+        NGINX_ACTION_PORT=str(action_front),
+        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_front}/webhook",
+        PROD_TRACKER_DB=tracker_db,
+        PG_LOGIN_DB=PG_ADMIN_URL.rsplit("/", 1)[1],
+        REDIS_DB="7",
+        NGINX_PORT=str(front),
+        HOTLINE_TOKEN=HOTLINE_TOKEN,
+        RASA_API_TOKEN=RASA_API_TOKEN,
+        REST_CLIENT_TOKEN=REST_CLIENT_TOKEN,
+    )
+    subprocess.run(
+        [sys.executable, "-m", "bot.records", "--database-url", postgres_database, "build"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     a = Assistant(env, folder / "cluster.log")
     a.start()
     yield a, ports, tracker_db, front
     a.stop()
     admin = create_engine(PG_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": tracker_db})
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": tracker_db}
+        )
         conn.execute(text(f'DROP DATABASE IF EXISTS "{tracker_db}"'))
     admin.dispose()
 
 
 def say(port: int, sender: str, message: str) -> list[dict]:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/rest/webhook", method="POST",
-                                     data=json.dumps({"sender": sender, "message": message}).encode(),
-                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {REST_CLIENT_TOKEN}"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+        method="POST",
+        data=json.dumps({"sender": sender, "message": message}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {REST_CLIENT_TOKEN}"},
+    )
     with urllib.request.urlopen(request, timeout=120) as response:
         return json.loads(response.read())
 
@@ -76,7 +107,9 @@ def say(port: int, sender: str, message: str) -> list[dict]:
 def tracker_events(tracker_db: str, sender: str) -> list[tuple[str, dict]]:
     engine = create_engine(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{tracker_db}", future=True)
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"), {"s": f"rest:{sender}"}).all()
+        rows = conn.execute(
+            text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"), {"s": f"rest:{sender}"}
+        ).all()
     engine.dispose()
     return [(t, json.loads(d)) for t, d in rows]
 
@@ -123,7 +156,9 @@ def test_concurrent_messages_for_one_sender_are_stored_in_order(cluster):
 
 
 def rasa_server_pid(launcher_pid: int, port: int) -> int:
-    out = subprocess.run(["ps", "-ww", "-o", "pid=,args=", "--ppid", str(launcher_pid)], capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["ps", "-ww", "-o", "pid=,args=", "--ppid", str(launcher_pid)], capture_output=True, text=True
+    ).stdout
     for line in out.splitlines():
         pid, _, args = line.strip().partition(" ")
         if "run --model" in args and f"--port {port} " in args + " ":
@@ -182,8 +217,10 @@ def test_personal_information_is_masked_on_postgresql(cluster, postgres_database
     for n, entry in enumerate(forms):
         stored = " ".join(" ".join(event_texts(event)) for _, event in tracker_events(tracker_db, f"pg-privacy-{n}"))
         with engine.connect() as conn:
-            tickets = conn.execute(text("SELECT summary, transcript, slots FROM handoff_tickets WHERE sender_id = :s"),
-                                   {"s": f"rest:pg-privacy-{n}"}).all()
+            tickets = conn.execute(
+                text("SELECT summary, transcript, slots FROM handoff_tickets WHERE sender_id = :s"),
+                {"s": f"rest:pg-privacy-{n}"},
+            ).all()
         stored += " ".join(" ".join(ticket_texts(*row)) for row in tickets)
         assert stored, f"nothing stored for {entry['text']}"
         if any(view(secret) in view(stored) for secret in entry["secret"]):

@@ -6,6 +6,7 @@ pair behind nginx, as `make run-prod` starts them. The resident must get a short
 12345 while a part is down (never a 500 or silence) and the conversation must go on, with its
 context, once the part is back.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,7 +21,16 @@ from pathlib import Path
 import pytest
 
 from bot.launcher import http_ok
-from tests.conftest import REST_CLIENT_TOKEN, ACTION_SECRET, HOTLINE_TOKEN, MODEL, RASA_API_TOKEN, ROOT, Assistant, free_port
+from tests.conftest import (
+    ACTION_SECRET,
+    HOTLINE_TOKEN,
+    MODEL,
+    RASA_API_TOKEN,
+    REST_CLIENT_TOKEN,
+    ROOT,
+    Assistant,
+    free_port,
+)
 
 pytestmark = [pytest.mark.servers, pytest.mark.postgres]
 
@@ -52,8 +62,25 @@ class PrivatePostgres:
         self.initdb, self.pg_ctl = str(bin_dir / "initdb"), str(bin_dir / "pg_ctl")
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres", "postgres")
-        subprocess.run(_as_postgres([self.initdb, "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                                     "-E", "UTF8", "--locale=C", "--no-sync"]), check=True, capture_output=True)
+        subprocess.run(
+            _as_postgres(
+                [
+                    self.initdb,
+                    "-D",
+                    str(self.data),
+                    "-A",
+                    "trust",
+                    "-U",
+                    "postgres",
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                    "--no-sync",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
 
     @property
     def url(self) -> str:
@@ -61,15 +88,37 @@ class PrivatePostgres:
 
     def start(self) -> None:
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run(_as_postgres([self.pg_ctl, "-D", str(self.data), "-l", str(self.folder / "log"),
-                                     "-o", options, "-w", "-t", "60", "start"]), check=True, capture_output=True)
+        subprocess.run(
+            _as_postgres(
+                [
+                    self.pg_ctl,
+                    "-D",
+                    str(self.data),
+                    "-l",
+                    str(self.folder / "log"),
+                    "-o",
+                    options,
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
 
     def stop(self) -> None:
-        subprocess.run(_as_postgres([self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "stop"]),
-                       check=True, capture_output=True)
+        subprocess.run(
+            _as_postgres([self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "stop"]),
+            check=True,
+            capture_output=True,
+        )
 
     def remove(self) -> None:
-        subprocess.run(_as_postgres([self.pg_ctl, "-D", str(self.data), "-m", "immediate", "stop"]), capture_output=True)
+        subprocess.run(
+            _as_postgres([self.pg_ctl, "-D", str(self.data), "-m", "immediate", "stop"]), capture_output=True
+        )
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -79,8 +128,11 @@ class PrivateRedis:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen([REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                         "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [REDIS, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         import redis
 
         def up():
@@ -106,14 +158,18 @@ class ActionServers:
 
     def start(self, port: int) -> None:
         self.processes[port] = subprocess.Popen(
-            [sys.executable, "-m", "bot.action_server", "--port", str(port)], cwd=ROOT, env=self.env,
-            stdout=self.log.open("a"), stderr=subprocess.STDOUT)
+            [sys.executable, "-m", "bot.action_server", "--port", str(port)],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+        )
 
     def start_all(self) -> None:
         for port in self.ports:
             self.start(port)
         for port in self.ports:
-            _wait(lambda: http_ok(f"http://127.0.0.1:{port}/health"), f"action server {port}")
+            _wait(lambda port=port: http_ok(f"http://127.0.0.1:{port}/health"), f"action server {port}")
 
     def kill(self, port: int) -> None:
         process = self.processes.pop(port)
@@ -141,14 +197,30 @@ def layout(tmp_path_factory):
     red.start()
     rasa_ports, action_ports = [free_port(), free_port()], [free_port(), free_port()]
     front, action_front = free_port(), free_port()
-    env = dict(os.environ, DATABASE_URL=f"{pg.url}/jiangcheng", RASA_ENDPOINTS="endpoints.prod.yml",
-               RASA_PORTS=",".join(map(str, rasa_ports)), RASA_PORT=str(front),
-               ACTION_PORTS=",".join(map(str, action_ports)), NGINX_PORT=str(front),
-               NGINX_ACTION_PORT=str(action_front), ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_front}/webhook",
-               PG_PORT=str(pg.port), PG_LOGIN_DB="postgres", PROD_TRACKER_DB="jiangcheng_tracker",
-               REDIS_PORT=str(red.port), REDIS_DB="0", LAUNCH="rasa,nginx",
-               HOTLINE_TOKEN=HOTLINE_TOKEN, RASA_API_TOKEN=RASA_API_TOKEN, ACTION_SECRET=ACTION_SECRET, REST_CLIENT_TOKEN=REST_CLIENT_TOKEN)
-    built = subprocess.run([sys.executable, "-m", "bot.records", "build"], cwd=ROOT, env=env, capture_output=True, text=True)
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"{pg.url}/jiangcheng",
+        RASA_ENDPOINTS="endpoints.prod.yml",
+        RASA_PORTS=",".join(map(str, rasa_ports)),
+        RASA_PORT=str(front),
+        ACTION_PORTS=",".join(map(str, action_ports)),
+        NGINX_PORT=str(front),
+        NGINX_ACTION_PORT=str(action_front),
+        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_front}/webhook",
+        PG_PORT=str(pg.port),
+        PG_LOGIN_DB="postgres",
+        PROD_TRACKER_DB="jiangcheng_tracker",
+        REDIS_PORT=str(red.port),
+        REDIS_DB="0",
+        LAUNCH="rasa,nginx",
+        HOTLINE_TOKEN=HOTLINE_TOKEN,
+        RASA_API_TOKEN=RASA_API_TOKEN,
+        ACTION_SECRET=ACTION_SECRET,
+        REST_CLIENT_TOKEN=REST_CLIENT_TOKEN,
+    )
+    built = subprocess.run(
+        [sys.executable, "-m", "bot.records", "build"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert built.returncode == 0, built.stderr[-2000:]
     actions = ActionServers(action_ports, env, folder / "actions.log")
     actions.start_all()
@@ -193,7 +265,9 @@ def test_a_stopped_part_then_started_again(layout, part):
     try:
         status, replies = assistant.post("/webhooks/rest/webhook", {"sender": sender, "message": "那要带什么材料"})
         assert apologises(status, replies), replies
-        status, call = assistant.call({"call_id": f"fault-{part}-call", "event": "message", "text": "补办身份证要带什么"})
+        status, call = assistant.call(
+            {"call_id": f"fault-{part}-call", "event": "message", "text": "补办身份证要带什么"}
+        )
         assert status == 200 and "12345" in call["replies"][0]["text"], call
     finally:
         server.start()

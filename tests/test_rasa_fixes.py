@@ -1,4 +1,5 @@
 """The fix to Rasa's action response check: the response is still validated in full."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,11 +24,14 @@ def test_valid_responses_pass():
     assert action()._validate_action_result(ok) is True
 
 
-@pytest.mark.parametrize("bad", [
-    {"events": [{"event": "no_such_event"}], "responses": []},
-    {"events": "not a list", "responses": []},
-    {"events": [], "responses": ["not an object"]},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"events": [{"event": "no_such_event"}], "responses": []},
+        {"events": "not a list", "responses": []},
+        {"events": [], "responses": ["not an object"]},
+    ],
+)
 def test_invalid_responses_are_refused_with_rasas_message(bad):
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         action()._validate_action_result(bad)

@@ -1,4 +1,5 @@
 """The records layer builds the database all-or-nothing, on SQLite and PostgreSQL alike."""
+
 from __future__ import annotations
 
 import shutil
@@ -129,4 +130,6 @@ def test_cross_references_are_checked(tmp_path):
     _break_field(folder, "offices.yml", f"district: {office['district']}", "district: 火星区")
     with pytest.raises(RecordsInvalid) as caught:
         load_records(folder)
-    assert any(p.file == "offices.yml" and p.field == "district" and "火星区" in p.reason for p in caught.value.problems)
+    assert any(
+        p.file == "offices.yml" and p.field == "district" and "火星区" in p.reason for p in caught.value.problems
+    )

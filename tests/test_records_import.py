@@ -1,4 +1,5 @@
 """Spreadsheet import and export: all-or-nothing, every bad row named, a summary of changes."""
+
 from __future__ import annotations
 
 import shutil
@@ -60,8 +61,15 @@ def test_added_changed_removed_are_summarised_then_applied(workspace, tmp_path):
     export(folder, sheet)
     services = load_records(folder)["services"]
     template = dict(zip(columns("services"), [None] * 15))
-    new_row = {**{c: services[0][c] for c in template}, "id": "pet-registration", "name": "养犬登记",
-               "aliases": "办狗证；养狗登记", "materials": "身份证；犬只免疫证明", "verified_on": "2026-11-26", "demo": "是"}
+    new_row = {
+        **{c: services[0][c] for c in template},
+        "id": "pet-registration",
+        "name": "养犬登记",
+        "aliases": "办狗证；养狗登记",
+        "materials": "身份证；犬只免疫证明",
+        "verified_on": "2026-11-26",
+        "demo": "是",
+    }
     edit_xlsx(sheet, {(2, "fee"): "免费（测试修改）"}, delete_rows=[3], append=new_row)
     before_file = (folder / "services.yml").read_bytes()
 
@@ -96,7 +104,9 @@ def test_three_bad_rows_change_nothing_and_are_named(workspace, tmp_path):
         plan_import(sheet, "services", folder)
     problems = caught.value.problems
     assert {(p.file, p.record.split()[1], p.field) for p in problems} == {
-        ("services.xlsx", "4", "name"), ("services.xlsx", "7", "verified_on"), ("services.xlsx", "11", "demo")
+        ("services.xlsx", "4", "name"),
+        ("services.xlsx", "7", "verified_on"),
+        ("services.xlsx", "11", "demo"),
     }
     assert all(p.record.startswith("row ") for p in problems)
     assert (folder / "services.yml").read_bytes() == before_file

@@ -1,5 +1,6 @@
 """The assistant as a resident meets it: a trained model behind the REST channel, a running
 action server, the records database and an SQL tracker store that survives a restart."""
+
 from __future__ import annotations
 
 import json
@@ -42,7 +43,9 @@ def test_conversation_survives_a_restart_and_ctrl_c_stops_both_servers(assistant
     assistant.start()
     assistant.say("persist-1", "谢谢")
     with sqlite3.connect(assistant.env["TRACKER_DB"]) as db:
-        rows = db.execute("SELECT type_name, data FROM events WHERE sender_id = 'rest:persist-1' ORDER BY id").fetchall()
+        rows = db.execute(
+            "SELECT type_name, data FROM events WHERE sender_id = 'rest:persist-1' ORDER BY id"
+        ).fetchall()
     texts = [json.loads(d).get("text") for t, d in rows if t == "user"]
     assert texts[:1] == ["到2028年武汉人工智能产业规模目标是多少"] and texts[-1] == "谢谢"
 

@@ -1,4 +1,5 @@
 """Emergencies first: the city's rules find them, name the right number, and leave look-alikes alone."""
+
 from __future__ import annotations
 
 import re
@@ -108,7 +109,10 @@ def test_traditional_characters_are_read_like_simplified_ones():
 
 def test_a_broken_rules_file_is_refused_with_its_name(tmp_path):
     bad = tmp_path / "emergency.yml"
-    bad.write_text("emergencies:\n  - type: fire\n    faq: emergency-119\n    number: '119'\n    reply: x\n    patterns: ['(unclosed']\n", encoding="utf-8")
+    bad.write_text(
+        "emergencies:\n  - type: fire\n    faq: emergency-119\n    number: '119'\n    reply: x\n    patterns: ['(unclosed']\n",
+        encoding="utf-8",
+    )
     with pytest.raises(RulesInvalid, match="emergency.yml: emergency #1 \\(fire\\): bad pattern"):
         load_rules(bad)
     bad.write_text("emergencies:\n  - type: fire\n", encoding="utf-8")
@@ -116,16 +120,19 @@ def test_a_broken_rules_file_is_refused_with_its_name(tmp_path):
         load_rules(bad)
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("万一家里着火了怎么办", None),
-    ("着火的话往哪里跑", None),
-    ("电动车电池要是充电的时候起火了用什么灭比较好", None),  # the supposition sits inside the match
-    ("煤气味好重，万一爆炸怎么办", "gas"),  # the danger is named outside the supposition
-    ("我闻到煤气味万一爆炸怎么办", "gas"),
-    ("如果有人在门外撬锁，我该先报警还是先躲起来？声音现在还在响", "crime"),  # said to be happening
-    ("过马路的时候一个老人被公交车撞倒了", "traffic"),  # a time clause, not a question
-    ("如果我不想活了，也没人在乎", "self_harm"),  # self-harm is never supposed away
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("万一家里着火了怎么办", None),
+        ("着火的话往哪里跑", None),
+        ("电动车电池要是充电的时候起火了用什么灭比较好", None),  # the supposition sits inside the match
+        ("煤气味好重，万一爆炸怎么办", "gas"),  # the danger is named outside the supposition
+        ("我闻到煤气味万一爆炸怎么办", "gas"),
+        ("如果有人在门外撬锁，我该先报警还是先躲起来？声音现在还在响", "crime"),  # said to be happening
+        ("过马路的时候一个老人被公交车撞倒了", "traffic"),  # a time clause, not a question
+        ("如果我不想活了，也没人在乎", "self_harm"),  # self-harm is never supposed away
+    ],
+)
 def test_a_danger_named_only_in_a_supposition_is_a_question(text, kind):
     found = detect(text, RULES)
     assert (found.type if found else None) == kind
@@ -167,8 +174,9 @@ def test_the_classifier_sets_aside_a_rule_only_in_short_messages_and_never_for_s
 
 def test_broken_examples_are_refused_with_file_entry_and_field(tmp_path):
     bad = tmp_path / "examples.yml"
-    bad.write_text("emergencies:\n  - text: 着火了\n    type: fire\n  - text: 有人落水\n    type: flood\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "emergencies:\n  - text: 着火了\n    type: fire\n  - text: 有人落水\n    type: flood\n", encoding="utf-8"
+    )
     with pytest.raises(ExamplesInvalid, match="examples.yml: emergencies #2: type must be one of .*'flood'"):
         load_examples([bad], TYPES)
     bad.write_text("non_emergencies:\n  - text: ''\n", encoding="utf-8")

@@ -1,4 +1,5 @@
 """The full-text search ranks the right record first for at least 90% of paraphrased questions."""
+
 from __future__ import annotations
 
 import yaml
@@ -13,8 +14,11 @@ QUESTIONS = yaml.safe_load((ROOT / "tests" / "search_questions.yml").read_text(e
 
 def test_question_list_is_meaningful():
     records = load_records(RECORDS_DIR)
-    ids = {("service", r["id"]) for r in records["services"]} | {("plan_item", r["id"]) for r in records["plan_items"]} \
+    ids = (
+        {("service", r["id"]) for r in records["services"]}
+        | {("plan_item", r["id"]) for r in records["plan_items"]}
         | {("faq", r["id"]) for r in records["faq"]}
+    )
     assert len(QUESTIONS) >= 100
     for q in QUESTIONS:
         assert (q["kind"], q["id"]) in ids, q
@@ -39,11 +43,15 @@ def test_unrelated_question_finds_nothing_relevant(built_database):
 
 def test_search_survives_generated_input(built_database):
     """Arbitrary Unicode, FTS5 and tsquery syntax, very long text: ranked hits or nothing, never an error."""
-    from hypothesis import HealthCheck, given, settings, strategies as st
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
 
-    nasty = st.sampled_from(['"', "'", "AND OR NOT", "NEAR(a b)", "*", "^", "a:b", "\\", "!", "&|", "(((", "身份證", "😀"])
+    nasty = st.sampled_from(
+        ['"', "'", "AND OR NOT", "NEAR(a b)", "*", "^", "a:b", "\\", "!", "&|", "(((", "身份證", "😀"]
+    )
 
     with session(built_database) as s:
+
         @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
         @given(st.lists(st.one_of(st.text(max_size=40), nasty), max_size=6).map("".join))
         def run(query):

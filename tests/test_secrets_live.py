@@ -1,4 +1,5 @@
 """Secrets stay secret: no token on a command line, in the launcher's output or a version banner."""
+
 from __future__ import annotations
 
 import json

@@ -1,14 +1,17 @@
 """Replies for the telephone: speakable, short, key fact first, service numbers read as digits."""
+
 from __future__ import annotations
 
 import re
 
 from bot.channels.speech import MAX_CHARS, speakable
 
-PLAN_REPLY = {"text": "到2028年，全市人工智能产业规模突破2000亿元。\n出处：长江日报2026年2月4日关于《武汉市数智经济发展行动方案(2026—2028年)》的报道，原文：“全市人工智能产业规模突破2000亿元”"}
+PLAN_REPLY = {
+    "text": "到2028年，全市人工智能产业规模突破2000亿元。\n出处：长江日报2026年2月4日关于《武汉市数智经济发展行动方案(2026—2028年)》的报道，原文：“全市人工智能产业规模突破2000亿元”"
+}
 SERVICE_REPLY = {
     "text": "【居民身份证补领】身份证丢失或被盗后申请补领。\n· 带什么：户口簿；近期免冠照片\n· 在哪办：户籍所在地派出所\n"
-            "· 网上办：详见 https://example.org/apply **鄂汇办App** 😀\n以上为示例信息，办理前请拨打12345或到窗口确认。",
+    "· 网上办：详见 https://example.org/apply **鄂汇办App** 😀\n以上为示例信息，办理前请拨打12345或到窗口确认。",
     "buttons": [{"title": "需要带什么材料？", "payload": "/x"}, {"title": "在哪里办？", "payload": "/y"}],
 }
 
@@ -32,7 +35,9 @@ def test_key_fact_first_and_hotline_read_as_digits():
 
 def test_ssml_is_escaped():
     reply = speakable([{"text": "<b>a & b</b> 打110"}])[0]
-    assert "<b>" not in reply["ssml"] and "a &amp; b" in reply["ssml"] and '<sub alias="幺幺零">110</sub>' in reply["ssml"]
+    assert (
+        "<b>" not in reply["ssml"] and "a &amp; b" in reply["ssml"] and '<sub alias="幺幺零">110</sub>' in reply["ssml"]
+    )
 
 
 def test_masked_information_is_said_as_a_person_would():

@@ -1,6 +1,7 @@
 """The launcher's watchdog: a server that no longer answers is restarted; Ctrl-C stops every server
 within 10 s, hung or not. The per-address message limit is checked here too, on an assistant
 whose limit is small (the shared one speaks to every test from 127.0.0.1)."""
+
 from __future__ import annotations
 
 import json
@@ -33,15 +34,28 @@ def watched(tmp_path):
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}")
     db_url = f"sqlite:///{tmp_path / 'records.db'}"
-    subprocess.run([sys.executable, "-m", "bot.records", "--database-url", db_url, "build"], cwd=ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "bot.records", "--database-url", db_url, "build"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     rasa_port, action_port = free_port(), free_port()
-    env = dict(os.environ, DATABASE_URL=db_url, TRACKER_DB=str(tmp_path / "tracker.db"),
-               RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
-               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
-               HOTLINE_TOKEN=HOTLINE_TOKEN, RASA_API_TOKEN=RASA_API_TOKEN, ACTION_SECRET=ACTION_SECRET,
-               WATCHDOG_INTERVAL="1", WATCHDOG_TIMEOUT="1", WATCHDOG_FAILURES="2",
-               MESSAGES_PER_MINUTE_PER_ADDRESS="20")
+    env = dict(
+        os.environ,
+        DATABASE_URL=db_url,
+        TRACKER_DB=str(tmp_path / "tracker.db"),
+        RASA_PORT=str(rasa_port),
+        ACTION_PORT=str(action_port),
+        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
+        HOTLINE_TOKEN=HOTLINE_TOKEN,
+        RASA_API_TOKEN=RASA_API_TOKEN,
+        ACTION_SECRET=ACTION_SECRET,
+        WATCHDOG_INTERVAL="1",
+        WATCHDOG_TIMEOUT="1",
+        WATCHDOG_FAILURES="2",
+        MESSAGES_PER_MINUTE_PER_ADDRESS="20",
+    )
     a = Assistant(env, tmp_path / "launcher.log")
     a.start()
     yield a
@@ -57,7 +71,9 @@ def test_a_server_that_stops_answering_is_restarted(watched):
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         now = children(watched.process.pid)
-        if now.get("rasa") not in (None, before["rasa"]) and "is answering again" in watched.log.read_text(errors="replace"):
+        if now.get("rasa") not in (None, before["rasa"]) and "is answering again" in watched.log.read_text(
+            errors="replace"
+        ):
             break
         time.sleep(1)
     else:
@@ -82,10 +98,12 @@ def test_ctrl_c_stops_every_server_within_ten_seconds_even_a_hung_one(watched):
 
 def test_one_address_may_not_flood_from_new_conversations(watched):
     def send(address: str) -> int:
-        request = urllib.request.Request(f"{watched.base}/webhooks/web/webhook", method="POST",
-                                         data=json.dumps({"sender": "", "message": "你好"}).encode(),
-                                         headers={"Content-Type": "application/json", "Origin": watched.base,
-                                                  "X-Real-IP": address})
+        request = urllib.request.Request(
+            f"{watched.base}/webhooks/web/webhook",
+            method="POST",
+            data=json.dumps({"sender": "", "message": "你好"}).encode(),
+            headers={"Content-Type": "application/json", "Origin": watched.base, "X-Real-IP": address},
+        )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 return response.status

@@ -2,6 +2,7 @@
 
 Screenshots go to reports/screenshots/ (git-ignored).
 """
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,15 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.servers
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 SHOTS = ROOT / "reports" / "screenshots"
 
 

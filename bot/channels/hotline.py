@@ -3,6 +3,7 @@
 A telephony gateway posts speech-recognised text; the response holds speech-ready replies and
 what the gateway should do next: `continue`, `handoff` (with the handoff package) or `end`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,8 +19,8 @@ from sanic.response import HTTPResponse
 from bot import settings
 from bot.channels import sessions, speech
 from bot.channels.requests import error, json_body
-from bot.http.secrets import bearer, same_secret
 from bot.channels.rest import apology, clean_text, converse
+from bot.http.secrets import bearer, same_secret
 from bot.tickets import calls, feedback, store
 
 logger = logging.getLogger(__name__)
@@ -66,9 +67,9 @@ class HotlineInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             if not self.authorised(request):
                 return error(401, "未授权：需要有效的 Bearer token。")
-            data, problem = json_body(request)
-            if problem:
-                return problem
+            data = json_body(request)
+            if isinstance(data, HTTPResponse):
+                return data
             call_id, event = data.get("call_id"), data.get("event")
             if not isinstance(call_id, str) or not CALL_ID.fullmatch(call_id):
                 return error(400, "缺少或无效的 call_id（1 到 64 个字母、数字或 _.:-）。")
@@ -78,8 +79,9 @@ class HotlineInput(InputChannel):
             if text is not None and not isinstance(text, str):
                 return error(400, "text 必须是文字。")
             confidence = data.get("asr_confidence")
-            if confidence is not None and (isinstance(confidence, bool) or not isinstance(confidence, (int, float))
-                                           or not 0 <= confidence <= 1):
+            if confidence is not None and (
+                isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1
+            ):
                 return error(400, "asr_confidence 必须是 0 到 1 之间的数字。")
             digits = data.get("digits")
             if digits is not None and (not isinstance(digits, str) or not re.fullmatch(r"[0-9*#]{1,32}", digits)):
@@ -91,8 +93,12 @@ class HotlineInput(InputChannel):
                 result = await Call(call_id, on_new_message).handle(event, text or "", confidence, digits or "")
             except Exception:  # call state unreadable (database down): still tell the caller something
                 logger.exception("hotline call %s failed", call_id)
-                result = {"call_id": call_id, "action": "continue", "handoff": None,
-                          "replies": speech.speakable([{"text": apology(settings.get("HOTLINE_NUMBER"))}])}
+                result = {
+                    "call_id": call_id,
+                    "action": "continue",
+                    "handoff": None,
+                    "replies": speech.speakable([{"text": apology(settings.get("HOTLINE_NUMBER"))}]),
+                }
             return response.json(result)
 
         return bp

@@ -5,6 +5,7 @@ nginx each keeps its own, so a client spread over n servers gets at most n times
 resident typing never comes near the per-conversation limit; it stops scripts that flood the
 assistant or open ticket after ticket from new conversations.
 """
+
 from __future__ import annotations
 
 import time

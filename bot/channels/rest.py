@@ -2,6 +2,7 @@
 
 Registered under the name `rest`, so it serves /webhooks/rest/webhook in place of Rasa's own.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,8 +40,9 @@ def _apology_reply(message: UserMessage) -> list[dict[str, Any]]:
     return [{"recipient_id": message.sender_id, "text": apology(settings.get("HOTLINE_NUMBER"))}]
 
 
-async def converse(on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage,
-                   collector: CollectingOutputChannel) -> list[dict[str, Any]]:
+async def converse(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage, collector: CollectingOutputChannel
+) -> list[dict[str, Any]]:
     """The bot's replies; a short apology with the hotline when any part behind Rasa fails or stays silent."""
     trackers.begin_message()
     try:
@@ -72,18 +74,18 @@ class ResidentRestInput(RestInput):
     def max_chars(self) -> int:
         return int(settings.get("MAX_MESSAGE_CHARS"))
 
-    def read_message(self, request: Request) -> tuple[Optional[str], Optional[str], Optional[HTTPResponse]]:
-        """(sender, text, error response)."""
-        data, problem = json_body(request)
-        if problem:
-            return None, None, problem
+    def read_message(self, request: Request) -> tuple[str, str] | HTTPResponse:
+        """(sender, text), or the error response."""
+        data = json_body(request)
+        if isinstance(data, HTTPResponse):
+            return data
         sender, message = data.get("sender"), data.get("message")
         # "" asks the server for a new conversation id
         if not isinstance(sender, str) or (sender and not SENDER.fullmatch(sender)):
-            return None, None, error(400, "缺少或无效的 sender（1 到 120 个字母、数字或 _.:@-）。")
+            return error(400, "缺少或无效的 sender（1 到 120 个字母、数字或 _.:@-）。")
         if message is None or not isinstance(message, str):
-            return None, None, error(400, "缺少 message 字段，或它不是文字。")
-        return sender, message, None
+            return error(400, "缺少 message 字段，或它不是文字。")
+        return sender, message
 
     def trusted_client(self, request: Request) -> bool:
         """A client with REST_CLIENT_TOKEN (a city's own app back end) may choose its own sender ids."""
@@ -111,8 +113,12 @@ class ResidentRestInput(RestInput):
     def too_long(self, sender: str, message: str) -> Optional[list[dict[str, Any]]]:
         """Checked on the raw text before any other work, so a long message costs no more than a short one."""
         if len(message) > self.max_chars():
-            return [{"recipient_id": sender,
-                     "text": f"您的消息有点长（超过{self.max_chars()}字），请简要说一下想办的事或想问的问题。"}]
+            return [
+                {
+                    "recipient_id": sender,
+                    "text": f"您的消息有点长（超过{self.max_chars()}字），请简要说一下想办的事或想问的问题。",
+                }
+            ]
         return None
 
     def polite_reply(self, sender: str, text: str) -> Optional[list[dict[str, Any]]]:
@@ -129,9 +135,10 @@ class ResidentRestInput(RestInput):
             refused = self.refuse(request)
             if refused:
                 return refused
-            sender, message, problem = self.read_message(request)
-            if problem:
-                return problem
+            read = self.read_message(request)
+            if isinstance(read, HTTPResponse):
+                return read
+            sender, message = read
             trusted = self.trusted_client(request)
             sender = self.resident(request, sender)
             headers = {sessions.SENDER_HEADER: sender}

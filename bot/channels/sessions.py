@@ -6,6 +6,7 @@ channel the id is issued by the server: a random part and its HMAC under SESSION
 can be neither guessed nor made up. A client that sends no valid id gets a new one, in the
 X-Jiangcheng-Sender response header, and keeps it for the next message.
 """
+
 from __future__ import annotations
 
 import base64
@@ -49,4 +50,4 @@ def conversation_id(channel: str, sender: str) -> str:
 
 def public_id(channel: str, conversation: str) -> str:
     prefix = f"{channel}:"
-    return conversation[len(prefix):] if conversation.startswith(prefix) else conversation
+    return conversation[len(prefix) :] if conversation.startswith(prefix) else conversation

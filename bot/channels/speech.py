@@ -3,6 +3,7 @@
 No URLs, markdown or emoji; the key fact first; at most about 80 Chinese characters per reply;
 service numbers read digit by digit in SSML (12345 as 一二三四五, 110 as 幺幺零).
 """
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,7 @@ MAX_CHARS = 80
 TAG = re.compile(r"<[^>]{0,200}>")
 URL = re.compile(r"https?://\S+|www\.\S+")
 MARKDOWN = re.compile(r"[*_`#>|~]+|\[([^\]]*)\]\([^)]*\)")
-EMOJI = re.compile("[\U0001F000-\U0001FAFF\U00002600-\U000027BF\U0000FE0F\U0001F900-\U0001F9FF\u200d]")
+EMOJI = re.compile("[\U0001f000-\U0001faff\U00002600-\U000027bf\U0000fe0f\U0001f900-\U0001f9ff\u200d]")
 SOURCE_LINE = re.compile(r"^出处：.*$", re.M)
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 SPOKEN_NUMBERS = {"12345": "一二三四五", "110": "幺幺零", "119": "幺幺九", "120": "幺二零", "122": "幺二二"}
@@ -28,7 +29,9 @@ DIGITS = str.maketrans("0123456789", "零幺二三四五六七八九")
 
 
 def unmasked_for_the_ear(text: str) -> str:
-    text = MASKED_EMAIL.sub(lambda m: "地址已隐去" if re.search(r"(邮箱|邮件|mail)\S{0,2}$", text[:m.start()]) else "邮箱地址", text)
+    text = MASKED_EMAIL.sub(
+        lambda m: "地址已隐去" if re.search(r"(邮箱|邮件|mail)\S{0,2}$", text[: m.start()]) else "邮箱地址", text
+    )
     text = MASKED_NUMBER.sub(lambda m: f"尾号{m.group(1)}", text)
     text = MASKED_NAME.sub(lambda m: f"{m.group(1)}某", text)
     return MASKED_REST.sub("", text)

@@ -1,4 +1,5 @@
 """The residents' web chat: the page at /webhooks/web/ and its webhook at /webhooks/web/webhook."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,8 +12,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings
-from bot.channels.requests import error, json_body
 from bot.channels import sessions
+from bot.channels.requests import error, json_body
 from bot.channels.rest import SENDER, ResidentRestInput, busy
 from bot.tickets import feedback
 
@@ -47,8 +48,10 @@ class WebChatInput(ResidentRestInput):
     def extra_routes(self, bp: Blueprint) -> None:
         @bp.route("/", methods=["GET"], name="page")
         async def page(_: Request) -> HTTPResponse:
-            return response.html((STATIC / "index.html").read_text(encoding="utf-8"),
-                                 headers={"Content-Security-Policy": "default-src 'self'; object-src 'none'; base-uri 'none'"})
+            return response.html(
+                (STATIC / "index.html").read_text(encoding="utf-8"),
+                headers={"Content-Security-Policy": "default-src 'self'; object-src 'none'; base-uri 'none'"},
+            )
 
         @bp.route("/feedback", methods=["POST"])
         async def give_feedback(request: Request) -> HTTPResponse:
@@ -56,9 +59,9 @@ class WebChatInput(ResidentRestInput):
             refused = self.refuse(request)
             if refused:
                 return refused
-            data, problem = json_body(request)
-            if problem:
-                return problem
+            data = json_body(request)
+            if isinstance(data, HTTPResponse):
+                return data
             sender = data.get("sender")
             if not isinstance(sender, str) or not SENDER.fullmatch(sender) or not sessions.valid(sender):
                 # only a conversation this server issued can rate its answers

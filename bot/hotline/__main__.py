@@ -4,6 +4,7 @@ Type what the caller says. Lines starting with ':' are gateway events:
   :silence   the caller said nothing        :dtmf 0   the caller pressed keys
   :hangup    the caller hung up              :asr 0.4 <text>   speech recognised with low confidence
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,12 @@ from bot import settings
 
 
 def post(url: str, token: str, body: dict) -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.loads(response.read())
@@ -49,7 +54,10 @@ def show(status: int, result: dict, out=sys.stdout) -> None:
     print(f"  [gateway action: {result.get('action')}]", file=out)
     if result.get("handoff"):
         h = result["handoff"]
-        print(f"  [handoff ticket {h.get('ticket_id')} ({h.get('mode')}, {h.get('reason')}): {h.get('summary')}]", file=out)
+        print(
+            f"  [handoff ticket {h.get('ticket_id')} ({h.get('mode')}, {h.get('reason')}): {h.get('summary')}]",
+            file=out,
+        )
 
 
 def simulate(url: str, token: str, call_id: str) -> int:
@@ -86,13 +94,17 @@ def running_token() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.hotline", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.hotline", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sim = sub.add_parser("simulate", help="play a caller")
     sim.add_argument("--url", default=f"http://127.0.0.1:{settings.get('RASA_PORT')}/webhooks/hotline/webhook")
-    sim.add_argument("--token", default=settings.get("HOTLINE_TOKEN") or running_token(),
-                     help="bearer token (env HOTLINE_TOKEN; else the one `make run` keeps in var/tokens.env)")
+    sim.add_argument(
+        "--token",
+        default=settings.get("HOTLINE_TOKEN") or running_token(),
+        help="bearer token (env HOTLINE_TOKEN; else the one `make run` keeps in var/tokens.env)",
+    )
     sim.add_argument("--call-id", default=f"sim-{uuid.uuid4().hex[:8]}")
     args = parser.parse_args(argv)
     if not args.token:

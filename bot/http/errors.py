@@ -1,4 +1,5 @@
 """The one shape of an error answer on every server of ours: {"error": "<Chinese message>"}."""
+
 from __future__ import annotations
 
 from sanic import response

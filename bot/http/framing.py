@@ -10,6 +10,7 @@ The header block is read here first, and any framing that RFC 9112 (section 6) c
 ambiguous gets a 400 and a closed connection before Sanic looks at it. A declared body over the
 process's limit gets a 413 before a byte of it is read; a chunked one is cut off at the same limit.
 """
+
 from __future__ import annotations
 
 import re
@@ -81,7 +82,7 @@ async def _checked_request_header(self: Http) -> None:
         except framing.Refusal as refusal:
             self.keep_alive = False
             raise framing.refusal_exception(refusal) from None
-    await self._sanic_request_header()
+    await self._sanic_request_header()  # type: ignore[attr-defined]  # Sanic's own, kept by apply()
 
 
 async def _checked_read(self: Http):
@@ -89,7 +90,7 @@ async def _checked_read(self: Http):
     # then dropped with the connection: Sanic's attempt to drain it raised again, outside any
     # handler, and wrote a traceback to the log for every such request
     try:
-        return await self._sanic_read()
+        return await self._sanic_read()  # type: ignore[attr-defined]  # Sanic's own, kept by apply()
     except Exception:
         self.request_body = None
         self.keep_alive = False
@@ -107,9 +108,9 @@ def apply(max_body_bytes: Optional[int] = None) -> None:
     if not hasattr(Http, "_sanic_request_header"):
         # Sanic's own methods stay, under other names; its touch-up must still strip the signal
         # dispatches they make (left in, they raise for signals nobody registered)
-        Http._sanic_request_header = Http.http1_request_header
-        Http._sanic_read = Http.read
+        Http._sanic_request_header = Http.http1_request_header  # type: ignore[attr-defined]
+        Http._sanic_read = Http.read  # type: ignore[attr-defined]
         TouchUp.register(Http, "_sanic_request_header")
         TouchUp.register(Http, "_sanic_read")
-    Http.http1_request_header = _checked_request_header
-    Http.read = _checked_read
+    Http.http1_request_header = _checked_request_header  # type: ignore[method-assign]
+    Http.read = _checked_read  # type: ignore[method-assign]

@@ -4,6 +4,7 @@
 lone surrogates (`"\\ud800"`) that fail later wherever the text is encoded (logs, tracker store).
 Both are refused here with a message a client can act on.
 """
+
 from __future__ import annotations
 
 import json

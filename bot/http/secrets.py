@@ -1,4 +1,5 @@
 """Comparing a secret a client sent with the configured one, whatever bytes the client sent."""
+
 from __future__ import annotations
 
 import hmac

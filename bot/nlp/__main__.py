@@ -1,4 +1,5 @@
 """`python -m bot.nlp generate`: regenerate the NLU artefacts from the record files."""
+
 from __future__ import annotations
 
 import argparse

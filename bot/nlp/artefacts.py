@@ -9,6 +9,7 @@
 Files are only rewritten when their content changes, so make's timestamps retrain only when the
 records really changed.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,6 +17,7 @@ import json
 import shutil
 from collections import defaultdict
 from pathlib import Path
+from typing import cast
 
 from bot.records.loader import RecordSet
 from bot.records.terms import record_terms
@@ -90,6 +92,7 @@ def spacy_patterns(records: RecordSet) -> list[dict[str, str]]:
 
 def build_spacy_pipeline(patterns: list[dict[str, str]], target: Path) -> bool:
     import spacy  # heavy; only the generator needs it
+    from spacy.pipeline import EntityRuler
 
     digest = hashlib.sha256(
         (spacy.__version__ + json.dumps(patterns, ensure_ascii=False, sort_keys=True)).encode()
@@ -98,8 +101,10 @@ def build_spacy_pipeline(patterns: list[dict[str, str]], target: Path) -> bool:
     if stamp.exists() and stamp.read_text() == digest and (target / "config.cfg").exists():
         return False
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
-    ruler.add_patterns(patterns)
+    ruler = cast(
+        EntityRuler, nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
+    )
+    ruler.add_patterns(list(patterns))  # type: ignore[arg-type]  # spaCy types token patterns too; ours are phrases
     nlp.meta["name"] = "jiangcheng_records"
     nlp.meta["description"] = "Blank Chinese pipeline with an EntityRuler generated from 江城助手 records"
     if target.exists():

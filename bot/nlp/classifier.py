@@ -4,6 +4,7 @@ Rasa 3.6 fixes scikit-learn's C at 1.0; on our sparse word and character feature
 regularisation classifies better (C chosen by 5-fold cross-validation on the training data only,
 see README "Understanding residents").
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, Text

@@ -5,6 +5,7 @@ detector's classifier on data/safety/examples and the NLU examples. Whatever the
 thought, the dialogue then sees one intent, `emergency`, with one `emergency_type` entity per danger
 the message names; the intent model's own `emergency_<type>` guesses never decide.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,9 +25,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import settings
 from bot.fingerprint import files_digest
+from bot.safety import instructions
 from bot.safety.classifier import ORDINARY, EmergencyClassifier, example_files, load_examples
 from bot.safety.detector import EmergencyDetector as Detector
-from bot.safety import instructions
 from bot.safety.emergency import DEFAULT_RULES, Rules, rules_for, without_figures
 
 logger = logging.getLogger(__name__)
@@ -43,11 +44,22 @@ MODEL_FILE = "emergency_classifier.skops"
 class EmergencyDetector(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"rules": str(DEFAULT_RULES), "examples": "data/safety/examples", "threshold": 0.8, "veto": 0.2,
-                "C": 40.0, "instructions": str(instructions.DEFAULT_FILE)}
+        return {
+            "rules": str(DEFAULT_RULES),
+            "examples": "data/safety/examples",
+            "threshold": 0.8,
+            "veto": 0.2,
+            "C": 40.0,
+            "instructions": str(instructions.DEFAULT_FILE),
+        }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 classifier: Optional[EmergencyClassifier] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        classifier: Optional[EmergencyClassifier] = None,
+    ) -> None:
         self.config = config
         self.rules = rules_for(str(config["rules"]))  # a broken rules file stops the server at start
         self._model_storage = model_storage
@@ -56,8 +68,13 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
         self.detector = Detector(self.rules, classifier, float(config["threshold"]), float(config["veto"]), guard)
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "EmergencyDetector":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "EmergencyDetector":
         return cls(config, model_storage, resource)
 
     @classmethod
@@ -68,15 +85,22 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         examples = example_files(settings.ROOT / self.config["examples"])
         classifier = EmergencyClassifier(float(self.config["C"])).fit(
-            training_examples(training_data, examples, self.rules))
+            training_examples(training_data, examples, self.rules)
+        )
         self.detector = replace(self.detector, classifier=classifier)
         with self._model_storage.write_to(self._resource) as directory:
             sio.dump(classifier.pipeline, directory / MODEL_FILE)
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "EmergencyDetector":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "EmergencyDetector":
         try:
             with model_storage.read_from(resource) as directory:
                 path = directory / MODEL_FILE
@@ -102,9 +126,12 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
         kinds = self.detector.kinds(text)
         if not kinds and self.detector.instructions is not None and self.detector.instructions.matches(text):
             message.set(INTENT, {"name": INSTRUCTION, "confidence": 1.0}, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [{"name": INSTRUCTION, "confidence": 1.0}]
-                        + [r for r in ranking if r.get("name") != INSTRUCTION and not _is_emergency(r.get("name"))],
-                        add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY,
+                [{"name": INSTRUCTION, "confidence": 1.0}]
+                + [r for r in ranking if r.get("name") != INSTRUCTION and not _is_emergency(r.get("name"))],
+                add_to_output=True,
+            )
             return
         if not kinds:
             if _is_emergency(intent.get("name")):
@@ -115,45 +142,55 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
                     message.set(INTENT_RANKING_KEY, others, add_to_output=True)
             return
         message.set(INTENT, {"name": EMERGENCY, "confidence": 1.0}, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [{"name": EMERGENCY, "confidence": 1.0}]
-                    + [r for r in ranking if not _is_emergency(r.get("name"))], add_to_output=True)
+        message.set(
+            INTENT_RANKING_KEY,
+            [{"name": EMERGENCY, "confidence": 1.0}] + [r for r in ranking if not _is_emergency(r.get("name"))],
+            add_to_output=True,
+        )
         entities = [e for e in (message.get(ENTITIES) or []) if e.get("entity") != "emergency_type"]
         # one entity per danger, the rules' first match first; the action orders them by urgency
-        entities += [{"entity": "emergency_type", "value": kind, "start": 0, "end": len(text),
-                      "extractor": "EmergencyDetector"} for kind in kinds]
+        entities += [
+            {"entity": "emergency_type", "value": kind, "start": 0, "end": len(text), "extractor": "EmergencyDetector"}
+            for kind in kinds
+        ]
         message.set(ENTITIES, entities, add_to_output=True)
 
 
-def training_examples(training_data: TrainingData, example_paths: Sequence[Path], rules: Rules) -> list[tuple[str, str]]:
+def training_examples(
+    training_data: TrainingData, example_paths: Sequence[Path], rules: Rules
+) -> list[tuple[str, str]]:
     """The classifier's examples: those in example_paths, and every NLU example, labelled by its
     `emergency_<type>` intent or as ordinary."""
     examples = load_examples(example_paths, [rule.type for rule in rules.emergencies])
     for message in training_data.intent_examples:
         intent = message.get(INTENT) or ""
-        kind = intent[len(EMERGENCY) + 1:] if intent.startswith(EMERGENCY + "_") else ORDINARY
+        kind = intent[len(EMERGENCY) + 1 :] if intent.startswith(EMERGENCY + "_") else ORDINARY
         examples.append((message.get(TEXT), kind))
     # read as the detector reads a message
     plain = [(without_figures(text, rules), kind) for text, kind in examples]
     return [(text, kind) for text, kind in plain if text]
 
 
-def trained_detector(rules: Optional[Rules] = None,
-                     guard: Optional[instructions.InstructionGuard] = None) -> Detector:
+def trained_detector(rules: Optional[Rules] = None, guard: Optional[instructions.InstructionGuard] = None) -> Detector:
     """The detector as this component trains it (config.yml's C, threshold and veto), on the same
     examples, without a whole Rasa model: for the tests and scripts/evaluate_safety.py."""
     import yaml
     from rasa.shared.nlu.training_data.loading import load_data
 
-    config = next(c for c in yaml.safe_load((settings.ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
-                  if c["name"].endswith("EmergencyDetector"))
+    config = next(
+        c
+        for c in yaml.safe_load((settings.ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+        if c["name"].endswith("EmergencyDetector")
+    )
     rules = rules or rules_for(str(DEFAULT_RULES))
     data = load_data(str(settings.ROOT / "data" / "nlu"))
     if (settings.ROOT / "build" / "nlu").exists():
         data = data.merge(load_data(str(settings.ROOT / "build" / "nlu")))
     classifier = EmergencyClassifier(float(config["C"])).fit(
-        training_examples(data, example_files(settings.ROOT / config.get("examples", "data/safety/examples")), rules))
+        training_examples(data, example_files(settings.ROOT / config.get("examples", "data/safety/examples")), rules)
+    )
     return Detector(rules, classifier, float(config["threshold"]), float(config["veto"]), guard)
 
 
 def _is_emergency(name: Optional[str]) -> bool:
-    return bool(name) and (name == EMERGENCY or name.startswith(EMERGENCY + "_"))
+    return name is not None and (name == EMERGENCY or name.startswith(EMERGENCY + "_"))

@@ -6,6 +6,7 @@ adds the `service` entity (the record's name) and, unless the resident was greet
 person or the like, sets the intent to the detail asked (data/lexicon/aspects.yml). The same for a
 plan item. Thresholds are chosen on the blind dev split (scripts/evaluate_e2e.py).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,24 +33,63 @@ from bot.resolver import examples as record_examples
 logger = logging.getLogger(__name__)
 MODEL_FILE = "record_model.skops"
 VOCABULARY_FILE = "vocabulary.json"
-SERVICE_INTENTS = {"ask_service", "ask_service_materials", "ask_service_where", "ask_service_hours",
-                   "ask_service_fee", "ask_service_time_limit", "ask_service_online"}
-PLAN_INTENTS = {"ask_plan_overview", "ask_plan_target", "ask_plan_project", "ask_plan_department",
-                "ask_plan_agent", "ask_city_figures", "ask_plan_application"}
+SERVICE_INTENTS = {
+    "ask_service",
+    "ask_service_materials",
+    "ask_service_where",
+    "ask_service_hours",
+    "ask_service_fee",
+    "ask_service_time_limit",
+    "ask_service_online",
+}
+PLAN_INTENTS = {
+    "ask_plan_overview",
+    "ask_plan_target",
+    "ask_plan_project",
+    "ask_plan_department",
+    "ask_plan_agent",
+    "ask_city_figures",
+    "ask_plan_application",
+}
 PLAN_ENTITIES = {"plan_item", "metric", "plan_project", "document"}
 # what the resident did is clear from the words alone, whatever record they mention
-KEEP = {"greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "request_human", "insult", "instruction",
-        "inform"}
+KEEP = {
+    "greet",
+    "goodbye",
+    "thank",
+    "bot_challenge",
+    "affirm",
+    "deny",
+    "request_human",
+    "insult",
+    "instruction",
+    "inform",
+}
 # a complaint stays one when the resident says so; otherwise the intent model's guess may yield
 COMPLAINT_WORDS = re.compile(r"投诉|举报|不满|差劲|太差|态度|气死|曝光|告你们|反映")
 # …unless it asks how or where to complain, which the 12345 records answer
-COMPLAINT_PROCESS = re.compile(r"(去|在|到|找)?哪(里|儿|个|家)?(投诉|举报|反映)|(投诉|举报|反映).{0,4}(找哪|找谁|打什么|打哪|电话|渠道|方式|怎么弄)|怎么(投诉|举报|反映)")
+COMPLAINT_PROCESS = re.compile(
+    r"(去|在|到|找)?哪(里|儿|个|家)?(投诉|举报|反映)|(投诉|举报|反映).{0,4}(找哪|找谁|打什么|打哪|电话|渠道|方式|怎么弄)|怎么(投诉|举报|反映)"
+)
 # intents whose own answer is right unless the resolver is clearly sure of a record
 STRICT = {"ask_advice", "sensitive", "out_of_scope", "chitchat"}
 STRICT_NONE_MAX = 0.5
 # intents of messages that name no record, for the model's `none` class
-NONE_INTENTS = {"greet", "goodbye", "thank", "bot_challenge", "affirm", "deny", "request_human", "complaint",
-                "out_of_scope", "chitchat", "insult", "sensitive", "ask_advice"}
+NONE_INTENTS = {
+    "greet",
+    "goodbye",
+    "thank",
+    "bot_challenge",
+    "affirm",
+    "deny",
+    "request_human",
+    "complaint",
+    "out_of_scope",
+    "chitchat",
+    "insult",
+    "sensitive",
+    "ask_advice",
+}
 RECORD_ENTITIES = {"service"} | PLAN_ENTITIES
 # the parse-data key of the records that could be meant, and how likely one must be to be offered
 CANDIDATES = "record_candidates"
@@ -68,12 +108,17 @@ def nlu_examples(messages: Iterable[Message]) -> list[tuple[str, str]]:
         text, intent = message.get(TEXT), message.get(INTENT)
         if not text or not intent:
             continue
-        labels = {by_name.get(str(e.get("value"))) for e in message.get(ENTITIES) or [] if e.get("entity") in RECORD_ENTITIES}
-        labels.discard(None)
+        named = (
+            by_name.get(str(e.get("value"))) for e in message.get(ENTITIES) or [] if e.get("entity") in RECORD_ENTITIES
+        )
+        labels = {label for label in named if label is not None}
         if len(labels) == 1:
             found.append((text, labels.pop()))
-        elif not labels and (intent in NONE_INTENTS or intent.startswith("emergency")
-                             or (intent in SERVICE_INTENTS and not message.get(ENTITIES))):
+        elif not labels and (
+            intent in NONE_INTENTS
+            or intent.startswith("emergency")
+            or (intent in SERVICE_INTENTS and not message.get(ENTITIES))
+        ):
             found.append((text, record_examples.NONE))
     return found
 
@@ -81,7 +126,11 @@ def nlu_examples(messages: Iterable[Message]) -> list[tuple[str, str]]:
 def train_model(nlu: list[tuple[str, str]], C: float = 50.0) -> resolver.RecordModel:
     records = load_records(settings.get("RECORDS_DIR"))
     words = normalise.lexicon()
-    extra = [w for w in list(words.replacements) + list(words.replacements.values()) if re.fullmatch(r"[\u4e00-\u9fff]{2,6}", w)]
+    extra = [
+        w
+        for w in list(words.replacements) + list(words.replacements.values())
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,6}", w)
+    ]
     vocabulary = record_examples.vocabulary(records, extra)
     return resolver.RecordModel(C=C).fit(record_examples.record_examples(records) + nlu, vocabulary)
 
@@ -92,8 +141,13 @@ class RecordResolver(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {"C": 50.0, "threshold": 0.3, "none_max": 0.9, "lead_floor": 0.05, "lead": 3.0, "override": 0.5}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[resolver.RecordModel] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: Optional[resolver.RecordModel] = None,
+    ) -> None:
         self.config = config
         self._model_storage = model_storage
         self._resource = resource
@@ -106,26 +160,42 @@ class RecordResolver(GraphComponent):
         normalise.for_matching("預熱：二十三个伢")
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "RecordResolver":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "RecordResolver":
         return cls(config, model_storage, resource)
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         # records and lexicons are read from their own folders: a change there must retrain
-        return files_digest(path for folder in (settings.ROOT / "data" / "lexicon", Path(settings.get("RECORDS_DIR")))
-                            for path in sorted(folder.glob("*.yml")))
+        return files_digest(
+            path
+            for folder in (settings.ROOT / "data" / "lexicon", Path(settings.get("RECORDS_DIR")))
+            for path in sorted(folder.glob("*.yml"))
+        )
 
     def train(self, training_data: TrainingData) -> Resource:
         self.model = train_model(nlu_examples(training_data.intent_examples), float(self.config["C"]))
         with self._model_storage.write_to(self._resource) as directory:
             sio.dump(self.model.pipeline, directory / MODEL_FILE)
-            (directory / VOCABULARY_FILE).write_text(json.dumps(self.model.vocabulary, ensure_ascii=False), encoding="utf-8")
+            (directory / VOCABULARY_FILE).write_text(
+                json.dumps(self.model.vocabulary, ensure_ascii=False), encoding="utf-8"
+            )
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "RecordResolver":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "RecordResolver":
         model = None
         try:
             with model_storage.read_from(resource) as directory:
@@ -135,8 +205,11 @@ class RecordResolver(GraphComponent):
                 if unexpected:
                     raise ValueError(f"untrusted types in {path.name}: {unexpected}")
                 vocabulary = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
-                model = resolver.RecordModel(pipeline=sio.load(path, trusted=untrusted), vocabulary=vocabulary,
-                                             repair=normalise.TypoRepair(vocabulary))
+                model = resolver.RecordModel(
+                    pipeline=sio.load(path, trusted=untrusted),
+                    vocabulary=vocabulary,
+                    repair=normalise.TypoRepair(vocabulary),
+                )
         except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:
             logger.warning("The record model could not be loaded (%s): exact names only.", exc)
         return cls(config, model_storage, resource, model)
@@ -144,24 +217,42 @@ class RecordResolver(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         if self.model is not None:
             for message in messages:
-                self._process(message)
+                self._process(message, self.model)
         return messages
 
-    def _process(self, message: Message) -> None:
+    def _process(self, message: Message, model: resolver.RecordModel) -> None:
         text = message.get(TEXT) or ""
         if not text.strip() or text.startswith("/"):
             return
         intent = (message.get(INTENT) or {}).get("name") or ""
         if intent in KEEP:
             return
-        found = resolver.resolve(self.model, text)
+        found = resolver.resolve(model, text)
         # the records that could be meant, for asking back with their names (actions/ask_back.py),
         # only where a record is likelier meant than none: "办这个要带哪些证件" names no service
-        top_offered = found.top is not None and found.top.probability >= OFFERED_TOP and found.none < OFFERED_NONE_MAX
-        offered = [c for c in found.candidates[:3] if c.label in self.titles and c.probability >= OFFERED
-                   and c.probability >= found.top.probability / 3] if top_offered else []
-        message.set(CANDIDATES, [{"kind": c.kind, "title": self.titles[c.label], "probability": round(c.probability, 3),
-                                  "aspect_intent": found.aspect_intent} for c in offered], add_to_output=True)
+        top = found.top
+        offered = (
+            [
+                c
+                for c in found.candidates[:3]
+                if c.label in self.titles and c.probability >= OFFERED and c.probability >= top.probability / 3
+            ]
+            if top is not None and top.probability >= OFFERED_TOP and found.none < OFFERED_NONE_MAX
+            else []
+        )
+        message.set(
+            CANDIDATES,
+            [
+                {
+                    "kind": c.kind,
+                    "title": self.titles[c.label],
+                    "probability": round(c.probability, 3),
+                    "aspect_intent": found.aspect_intent,
+                }
+                for c in offered
+            ],
+            add_to_output=True,
+        )
         if intent == "complaint" and COMPLAINT_WORDS.search(text) and not COMPLAINT_PROCESS.search(text):
             return  # a complaint said as one; "想投诉，找哪个" asks where to complain, and is answered
         if intent in STRICT and found.none >= STRICT_NONE_MAX:
@@ -169,20 +260,32 @@ class RecordResolver(GraphComponent):
         entities = list(message.get(ENTITIES) or [])
         named = {e.get("entity") for e in entities}
         strict = intent in STRICT
-        top = found.confident(float(self.config["threshold"]), float(self.config["none_max"]),
-                              1.0 if strict else float(self.config["lead_floor"]), float(self.config["lead"]))
+        top = found.confident(
+            float(self.config["threshold"]),
+            float(self.config["none_max"]),
+            1.0 if strict else float(self.config["lead_floor"]),
+            float(self.config["lead"]),
+        )
         if top is None:
             if "service" in named and intent in SERVICE_INTENTS and found.aspect_intent:
                 self._set_intent(message, found.aspect_intent, (message.get(INTENT) or {}).get("confidence", 1.0))
             return
         strong = top.probability >= float(self.config["override"])
         title = self.titles.get(top.label)
-        if top.kind == "service" and title and ("service" not in named or strong) and not (named & PLAN_ENTITIES and not strong):
+        if (
+            top.kind == "service"
+            and title
+            and ("service" not in named or strong)
+            and not (named & PLAN_ENTITIES and not strong)
+        ):
             entities = [e for e in entities if e.get("entity") != "service"]
             entities.append(_entity("service", title, text))
             message.set(ENTITIES, entities, add_to_output=True)
-            self._set_intent(message, found.aspect_intent or (intent if intent in SERVICE_INTENTS else "ask_service"),
-                             top.probability)
+            self._set_intent(
+                message,
+                found.aspect_intent or (intent if intent in SERVICE_INTENTS else "ask_service"),
+                top.probability,
+            )
         elif top.kind == "plan" and title and not named & PLAN_ENTITIES and ("service" not in named or strong):
             entities = [e for e in entities if e.get("entity") != "service"]
             entities.append(_entity("plan_item", title, text))
@@ -195,8 +298,11 @@ class RecordResolver(GraphComponent):
         ranking = message.get(INTENT_RANKING_KEY) or []
         confidence = max(float(confidence), 0.9)  # above the fallback's threshold: the resolver is sure
         message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [{"name": name, "confidence": confidence}]
-                    + [r for r in ranking if r.get("name") != name], add_to_output=True)
+        message.set(
+            INTENT_RANKING_KEY,
+            [{"name": name, "confidence": confidence}] + [r for r in ranking if r.get("name") != name],
+            add_to_output=True,
+        )
 
 
 # the types of the record model that skops does not trust by default, and we do: our word analyser
@@ -205,5 +311,11 @@ TRUSTED = {"bot.resolver._words", "scipy.sparse._csr.csr_matrix"}
 
 
 def _entity(name: str, value: str, text: str) -> dict[str, Any]:
-    return {"entity": name, "value": value, "start": 0, "end": len(text), "extractor": "RecordResolver",
-            "confidence_entity": 1.0}
+    return {
+        "entity": name,
+        "value": value,
+        "start": 0,
+        "end": len(text),
+        "extractor": "RecordResolver",
+        "confidence_entity": 1.0,
+    }

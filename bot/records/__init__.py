@@ -2,6 +2,7 @@
 
 It is a plain library: no Rasa import anywhere below this package.
 """
+
 from bot.records.schema import RecordProblem, RecordsInvalid
 
 __all__ = ["RecordProblem", "RecordsInvalid"]

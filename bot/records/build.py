@@ -1,4 +1,5 @@
 """Build the records database from validated records, in one transaction."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -85,8 +86,14 @@ def write_records(engine: Engine, records: RecordSet, records_digest: str = "") 
         search.create_index(conn, records)
         conn.execute(
             insert(BuildInfo),
-            [{"id": 1, "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-              "records_digest": records_digest, "counts": counts}],
+            [
+                {
+                    "id": 1,
+                    "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                    "records_digest": records_digest,
+                    "counts": counts,
+                }
+            ],
         )
     return counts
 

@@ -1,8 +1,9 @@
 """Engine and session for the records database named by DATABASE_URL."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
@@ -24,17 +25,18 @@ def make_engine(url: Optional[str] = None) -> Engine:
 
         # pysqlite does not BEGIN before DDL, which would let a failed build leave dropped
         # tables behind; take over transaction control (SQLAlchemy's documented recipe).
-        @event.listens_for(engine, "connect")
-        def _connect(dbapi_connection, _record):
+        def _connect(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None
             dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
-        @event.listens_for(engine, "begin")
-        def _begin(connection):
+        def _begin(connection: Any) -> None:
             # writers that must not interleave (migrations) take the write lock at once and so wait
             # for each other (busy timeout) instead of failing with "database is locked" mid-way
             immediate = connection.get_execution_options().get("sqlite_immediate")
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        event.listen(engine, "connect", _connect)
+        event.listen(engine, "begin", _begin)
 
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)

@@ -5,6 +5,7 @@ content differs are changed, and records of that table missing from the sheet ar
 record file `data/records/<table>.yml` is rewritten and the database rebuilt in one transaction;
 if anything fails, both stay as they were.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +16,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 import yaml
 from sqlalchemy.engine import Engine
@@ -43,21 +44,24 @@ class ImportPlan:
         return bool(self.added or self.changed or self.removed)
 
     def summary(self) -> str:
-        lines = [f"{self.source} -> {self.table}: {len(self.added)} added, {len(self.changed)} changed, "
-                 f"{len(self.removed)} removed, {len(self.records[self.table])} in total"]
+        lines = [
+            f"{self.source} -> {self.table}: {len(self.added)} added, {len(self.changed)} changed, "
+            f"{len(self.removed)} removed, {len(self.records[self.table])} in total"
+        ]
         lines += [f"  + {rid}" for rid in self.added]
         lines += [f"  ~ {rid}: {', '.join(fields)}" for rid, fields in self.changed.items()]
         lines += [f"  - {rid}" for rid in self.removed]
         return "\n".join(lines)
 
 
-def _progress(items: list, label: str, force: Optional[bool] = None):
+def _progress(items: list[Any], label: str, force: Optional[bool] = None) -> Iterable[Any]:
     show = force if force is not None else len(items) >= PROGRESS_FROM_ROWS
     if not show:
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc=label, unit="row", file=sys.stderr)
+    bar: Iterable[Any] = tqdm(items, desc=label, unit="row", file=sys.stderr)
+    return bar
 
 
 def _table_file(records_dir: Path, table: str) -> Path:
@@ -72,7 +76,9 @@ def _dump(table: str, records: list[dict[str, Any]], note: str) -> str:
 def plan_import(path: Path, table: str, records_dir: Path, progress: Optional[bool] = None) -> ImportPlan:
     """Read and validate the spreadsheet against all other records; raise RecordsInvalid or SpreadsheetError."""
     if table not in IMPORTABLE:
-        raise SpreadsheetError(f"table '{table}' cannot be imported from a spreadsheet; choose one of {', '.join(IMPORTABLE)}")
+        raise SpreadsheetError(
+            f"table '{table}' cannot be imported from a spreadsheet; choose one of {', '.join(IMPORTABLE)}"
+        )
     if not path.exists():
         raise SpreadsheetError(f"{path}: no such file")
     rows = list(read_rows(path))
@@ -102,9 +108,15 @@ def plan_import(path: Path, table: str, records_dir: Path, progress: Optional[bo
         for f in list(records_dir.glob("*.yml")) + list(records_dir.glob("*.yaml")):
             shutil.copy2(f, staging / f.name)
         target = _table_file(staging, table)
-        others = [f.name for f in staging.iterdir() if f != target and table in (yaml.safe_load(f.read_text(encoding="utf-8")) or {})]
+        others = [
+            f.name
+            for f in staging.iterdir()
+            if f != target and table in (yaml.safe_load(f.read_text(encoding="utf-8")) or {})
+        ]
         if others:
-            raise SpreadsheetError(f"table '{table}' is also kept in {', '.join(others)}; keep it in {target.name} only to import it")
+            raise SpreadsheetError(
+                f"table '{table}' is also kept in {', '.join(others)}; keep it in {target.name} only to import it"
+            )
         target.write_text(_dump(table, new_records, "staged import"), encoding="utf-8")
         try:
             records = load_records(staging)
@@ -128,14 +140,16 @@ def _comparable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _as_rows(problems: list[RecordProblem], staged_name: str, source_name: str, row_numbers: list[int]) -> list[RecordProblem]:
+def _as_rows(
+    problems: list[RecordProblem], staged_name: str, source_name: str, row_numbers: list[int]
+) -> list[RecordProblem]:
     """Problems in the staged table refer to spreadsheet rows, the way staff will look for them."""
     out = []
     for p in problems:
         match = _RECORD_INDEX.match(p.record)
         if p.file == staged_name and match:
             row = row_numbers[int(match.group(1)) - 1]
-            rest = p.record[match.end():]
+            rest = p.record[match.end() :]
             out.append(RecordProblem(source_name, f"row {row}{rest}", p.field, p.reason))
         else:
             out.append(p)
@@ -146,8 +160,10 @@ def apply_import(plan: ImportPlan, records_dir: Path, engine: Engine) -> dict[st
     """Rewrite the table's record file and rebuild the database; on failure restore the file."""
     target = _table_file(records_dir, plan.table)
     previous = target.read_bytes() if target.exists() else None
-    note = (f"Imported from {plan.source} on {dt.date.today().isoformat()} by `python -m bot.records import`; "
-            "format: docs/records-format.md")
+    note = (
+        f"Imported from {plan.source} on {dt.date.today().isoformat()} by `python -m bot.records import`; "
+        "format: docs/records-format.md"
+    )
     tmp = target.with_suffix(".yml.tmp")
     tmp.write_text(_dump(plan.table, plan.records[plan.table], note), encoding="utf-8")
     os.replace(tmp, target)

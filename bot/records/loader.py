@@ -1,4 +1,5 @@
 """Read and validate the record files; returns plain dicts, never touches a database."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,11 +43,15 @@ def load_records(records_dir: Path | str) -> RecordSet:
         if read_problems:
             continue
         if not isinstance(content, dict) or not content:
-            problems.append(RecordProblem(display, "-", "-", f"must be a mapping with one of the keys: {', '.join(TABLES)}"))
+            problems.append(
+                RecordProblem(display, "-", "-", f"must be a mapping with one of the keys: {', '.join(TABLES)}")
+            )
             continue
         for table, items in content.items():
             if table not in TABLES:
-                problems.append(RecordProblem(display, "-", str(table), f"unknown table; expected one of: {', '.join(TABLES)}"))
+                problems.append(
+                    RecordProblem(display, "-", str(table), f"unknown table; expected one of: {', '.join(TABLES)}")
+                )
                 continue
             if not isinstance(items, list):
                 problems.append(RecordProblem(display, "-", table, "must be a list of records"))
@@ -101,7 +106,12 @@ def _cross_check(records: RecordSet, origin: dict[tuple[str, int], tuple[str, in
             problem("plan_items", pos, "parent", f"unknown plan item id '{item['parent']}'")
         for number, fig in enumerate(item["figures"], start=1):
             if fig["as_written"] not in item["source_passage"]:
-                problem("plan_items", pos, "figures", f"figure {number}: as_written '{fig['as_written']}' does not occur in source_passage")
+                problem(
+                    "plan_items",
+                    pos,
+                    "figures",
+                    f"figure {number}: as_written '{fig['as_written']}' does not occur in source_passage",
+                )
 
     # A name or alias must point at one service only, or the assistant would guess.
     owner: dict[str, str] = {}

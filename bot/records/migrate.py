@@ -3,10 +3,11 @@
 Every process that writes calls `ensure_current` once per database; `build` upgrades first. On
 PostgreSQL an advisory lock lets several servers start at once without racing to create tables.
 """
+
 from __future__ import annotations
 
 import threading
-from typing import Optional
+from typing import Any, Optional
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -36,7 +37,7 @@ def target_metadata() -> MetaData:
     return combined
 
 
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
+def include_object(obj: Any, name: Optional[str], type_: str, reflected: bool, compare_to: Any) -> bool:
     # SQLite's FTS5 table and its shadow tables, and PostgreSQL's expression index, belong to search
     if type_ == "table" and name and name.startswith("search_fts"):
         return False
@@ -54,17 +55,20 @@ def config(connection: Optional[Connection] = None) -> Config:
 
 
 def head() -> str:
-    return ScriptDirectory.from_config(config()).get_current_head()
+    found = ScriptDirectory.from_config(config()).get_current_head()
+    if found is None:
+        raise RuntimeError(f"no migration found under {SCRIPT_LOCATION}")
+    return found
 
 
 def current(conn: Connection) -> Optional[str]:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def differences(conn: Connection) -> list:
+def differences(conn: Connection) -> list[Any]:
     """What differs between the models and the database (empty when the migrations are complete)."""
     context = MigrationContext.configure(conn, opts={"include_object": include_object})
-    return compare_metadata(context, target_metadata())
+    return list(compare_metadata(context, target_metadata()))
 
 
 def _lock(conn: Connection) -> None:
@@ -93,7 +97,9 @@ def upgrade(engine: Engine, revision: str = "head") -> Optional[str]:
         target = head() if revision == "head" else revision
         if here != target:
             ordered = [s.revision for s in ScriptDirectory.from_config(config()).walk_revisions()]
-            newer = here is None or (target in ordered and here in ordered and ordered.index(target) < ordered.index(here))
+            newer = here is None or (
+                target in ordered and here in ordered and ordered.index(target) < ordered.index(here)
+            )
             (command.upgrade if newer else command.downgrade)(config(conn), target)
         reached = current(conn)
     _current.add(str(engine.url))

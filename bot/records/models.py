@@ -1,10 +1,22 @@
 """Tables of the records database (SQLAlchemy Core/ORM, 2.0 style on 1.4)."""
+
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Date, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import declarative_base, relationship
+from typing import Any
 
-Base = declarative_base()
+from sqlalchemy import JSON, Boolean, Column, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeMeta, registry, relationship
+
+# an explicitly written declarative base (SQLAlchemy 1.4's documented form for type checkers without a
+# plugin): what declarative_base() returns, but a class mypy can check the tables against
+_registry = registry()
+
+
+class Base(metaclass=DeclarativeMeta):
+    __abstract__ = True
+    registry = _registry
+    metadata = _registry.metadata
+    __init__: Any = _registry.constructor
 
 
 class District(Base):

@@ -3,6 +3,7 @@
 Validation is plain Python so that a maintainer gets one message per problem naming the file,
 the record and the field, before anything touches the database.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -168,9 +169,7 @@ TABLES: dict[str, dict[str, Checker]] = {
     },
     "plan_items": {
         "id": record_id,
-        "kind": one_of(
-            "overview", "target", "project", "path", "measure", "city_figure", "application", "concept"
-        ),
+        "kind": one_of("overview", "target", "project", "path", "measure", "city_figure", "application", "concept"),
         "title": text,
         "aliases": text_list,
         "parent": optional_id,
@@ -204,9 +203,7 @@ def check_record(file: str, table: str, index: int, record: Any) -> list[RecordP
         return [RecordProblem(file, where, "-", "a record must be a mapping of field: value")]
     fields = TABLES[table]
     problems = [
-        RecordProblem(file, where, name, "unknown field (check the spelling)")
-        for name in record
-        if name not in fields
+        RecordProblem(file, where, name, "unknown field (check the spelling)") for name in record if name not in fields
     ]
     for name, checker in fields.items():
         if name not in record:

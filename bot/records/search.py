@@ -3,10 +3,11 @@
 Both engines index the same pre-segmented token text, so the ranking differs only in the scoring
 function; the confidence the actions act on (`coverage`) is computed here, identically for both.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from sqlalchemy import insert, select, text
 from sqlalchemy.engine import Connection
@@ -72,12 +73,16 @@ def create_index(conn: Connection, records: RecordSet) -> None:
     rows = []
     for kind, rid, title, names, body in _documents(records):
         name_tokens = _index_tokens(segmenter, names)
-        rows.append({
-            "kind": kind, "record_id": rid, "title": title,
-            "labels": "\n".join(normalise(n) for n in names),
-            "names": " ".join(name_tokens),
-            "tokens": " ".join(name_tokens + _index_tokens(segmenter, body)),
-        })
+        rows.append(
+            {
+                "kind": kind,
+                "record_id": rid,
+                "title": title,
+                "labels": "\n".join(normalise(n) for n in names),
+                "names": " ".join(name_tokens),
+                "tokens": " ".join(name_tokens + _index_tokens(segmenter, body)),
+            }
+        )
     if rows:
         conn.execute(insert(SearchDoc), rows)
     if conn.dialect.name == "sqlite":
@@ -115,10 +120,10 @@ NAME_WEIGHT = 0.6  # share of the final score given to the question's similarity
 NAME_CANDIDATE = 0.3  # a record this similar to the question is a candidate even without a shared token
 
 
-_labels_cache: dict[str, list[tuple]] = {}
+_labels_cache: dict[str, list[tuple[Any, list[set[str]]]]] = {}
 
 
-def _all_labels(conn: Connection, key: str) -> list[tuple]:
+def _all_labels(conn: Connection, key: str) -> list[tuple[Any, list[set[str]]]]:
     if key not in _labels_cache:
         _labels_cache.clear()
         rows = conn.execute(text("SELECT id, kind, record_id, title, labels, names, tokens FROM search_docs")).all()
@@ -177,11 +182,15 @@ def search(conn: Connection, query: str, kinds: Optional[Iterable[str]] = None, 
         name_tokens = set(doc.names.split())
         relative = engine_rank.get(doc.id, 0.0) / top_rank if top_rank > 0 else 0.0
         n = max(len(tokens), 1)
-        hits.append(Hit(
-            kind=doc.kind, record_id=doc.record_id, title=doc.title,
-            rank=(1 - NAME_WEIGHT) * relative + NAME_WEIGHT * name_match,
-            coverage=max(sum(t in doc_tokens for t in tokens) / n if tokens else 0.0, name_match),
-            name_coverage=sum(t in name_tokens for t in tokens) / n if tokens else 0.0,
-        ))
+        hits.append(
+            Hit(
+                kind=doc.kind,
+                record_id=doc.record_id,
+                title=doc.title,
+                rank=(1 - NAME_WEIGHT) * relative + NAME_WEIGHT * name_match,
+                coverage=max(sum(t in doc_tokens for t in tokens) / n if tokens else 0.0, name_match),
+                name_coverage=sum(t in name_tokens for t in tokens) / n if tokens else 0.0,
+            )
+        )
     hits.sort(key=lambda h: (h.rank, h.coverage), reverse=True)
     return hits[:limit]

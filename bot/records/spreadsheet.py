@@ -5,6 +5,7 @@ fields hold their items separated by "；" or ";" (or one per line); booleans ar
 true/false; dates are YYYY-MM-DD. Plan items are not imported this way: they are quotations of
 the article and are edited in plan.yml.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,7 +17,9 @@ from typing import Any, Iterator
 from bot.records.schema import TABLES, nonempty_text_list, text_list
 
 IMPORTABLE = ("services", "offices", "districts", "faq")
-LIST_FIELDS = {name for table in IMPORTABLE for name, check in TABLES[table].items() if check in (text_list, nonempty_text_list)}
+LIST_FIELDS = {
+    name for table in IMPORTABLE for name, check in TABLES[table].items() if check in (text_list, nonempty_text_list)
+}
 BOOL_FIELDS = {"demo"}
 NULLABLE_FIELDS = {"address", "hours", "phone"}
 _SPLIT = re.compile(r"[；;\n]+")

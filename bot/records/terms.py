@@ -1,4 +1,5 @@
 """The vocabulary of the records: every name and alias a resident may use, with what it names."""
+
 from __future__ import annotations
 
 from typing import Iterator, NamedTuple
@@ -21,8 +22,9 @@ def record_terms(records: RecordSet) -> Iterator[Term]:
         for t in [s["name"], *s["aliases"]]:
             yield Term(t, "service", s["id"], s["name"])
     for p in records["plan_items"]:
-        kind = {"project": "plan_project", "target": "metric", "city_figure": "metric",
-                "overview": "document"}.get(p["kind"], "plan_item")
+        kind = {"project": "plan_project", "target": "metric", "city_figure": "metric", "overview": "document"}.get(
+            p["kind"], "plan_item"
+        )
         for t in [p["title"], *p["aliases"]]:
             yield Term(t, kind, p["id"], p["title"])
     for f in records["faq"]:

@@ -3,6 +3,7 @@
 A private jieba.Tokenizer keeps this vocabulary out of the global jieba instance that Rasa's
 JiebaTokenizer configures in the same process.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,7 +13,8 @@ from typing import Iterable
 
 import jieba
 
-from bot.normalise import basic, lexicon, simplified  # noqa: F401  (simplified: re-exported)
+from bot.normalise import basic, lexicon
+from bot.normalise import simplified as simplified  # re-exported: the records' one reading of a script
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -72,7 +74,7 @@ def bigrams(text: str) -> set[str]:
     text = _PUNCT.sub("", text)
     if len(text) < 2:
         return {text} if text else set()
-    return {text[i:i + 2] for i in range(len(text) - 1)}
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def normalise(text: str) -> str:

@@ -7,6 +7,7 @@ texts (bot/resolver/examples.py) and the NLU examples that name a record; messag
 bot/normalise.py, with typos repaired towards the records' vocabulary. The detail asked comes from
 data/lexicon/aspects.yml.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,7 +51,9 @@ class Resolution:
     def top(self) -> Optional[Candidate]:
         return self.candidates[0] if self.candidates else None
 
-    def confident(self, threshold: float, none_max: float, lead_floor: float = 1.0, lead: float = 0.0) -> Optional[Candidate]:
+    def confident(
+        self, threshold: float, none_max: float, lead_floor: float = 1.0, lead: float = 0.0
+    ) -> Optional[Candidate]:
         """The top record when `none` (no record meant) is below `none_max` and the record is at least
         `threshold` likely, or at least `lead_floor` likely and `lead` times the next one. Over some
         170 records the probability is spread thin: a clear lead counts as much as a high figure."""
@@ -106,6 +109,7 @@ def _words(text: str) -> list[str]:
 @dataclass
 class RecordModel:
     """Text → record label, with probabilities over every record and `none`."""
+
     C: float = 20.0
     pipeline: Any = None
     repair: Optional[normalise.TypoRepair] = None
@@ -123,12 +127,15 @@ class RecordModel:
         self.repair = normalise.TypoRepair(self.vocabulary) if self.vocabulary else None
         texts = [self.read(t) for t, _ in examples]
         labels = [lab for _, lab in examples]
-        features = FeatureUnion([
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1)),
-            ("words", TfidfVectorizer(analyzer=_words, sublinear_tf=True)),
-        ])
-        self.pipeline = Pipeline([("features", features),
-                                  ("model", LogisticRegression(C=self.C, max_iter=3000, random_state=2026))])
+        features = FeatureUnion(
+            [
+                ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1)),
+                ("words", TfidfVectorizer(analyzer=_words, sublinear_tf=True)),
+            ]
+        )
+        self.pipeline = Pipeline(
+            [("features", features), ("model", LogisticRegression(C=self.C, max_iter=3000, random_state=2026))]
+        )
         self.pipeline.fit(texts, labels)
         return self
 
@@ -156,7 +163,7 @@ def pieces(read: str) -> list[str]:
         if len(clause) <= LONG:
             found.append(clause)
         else:
-            found += [clause[i:i + WINDOW] for i in range(0, len(clause) - WINDOW + STRIDE, STRIDE)]
+            found += [clause[i : i + WINDOW] for i in range(0, len(clause) - WINDOW + STRIDE, STRIDE)]
     return [p for p in found if len(p) >= 4]
 
 

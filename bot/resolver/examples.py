@@ -5,6 +5,7 @@ with each everyday phrasing of its action (data/lexicon/situations.yml); a plan 
 aliases, statement and each figure, asked forwards ("…是多少") and backwards ("320架是指什么");
 an FAQ entry by its question and aliases. NLU examples add how residents asked in the training data.
 """
+
 from __future__ import annotations
 
 import random
@@ -40,7 +41,7 @@ def objects(name: str, action: str) -> list[str]:
     found = [obj] if obj else []
     for prefix in _SHORTER:
         if obj.startswith(prefix) and len(obj) > len(prefix) + 1:
-            found.append(obj[len(prefix):])
+            found.append(obj[len(prefix) :])
     return found
 
 
@@ -68,8 +69,11 @@ def service_texts(service: dict[str, Any], situations: dict[str, list[str]], rng
 def plan_texts(item: dict[str, Any]) -> list[str]:
     texts = [item["title"], *(item.get("aliases") or []), item.get("statement") or "", item.get("source_passage") or ""]
     for figure in item.get("figures") or []:
-        values = {"metric": figure.get("metric") or item["title"], "as_written": figure.get("as_written") or "",
-                  "year": item.get("year") or 2028}
+        values = {
+            "metric": figure.get("metric") or item["title"],
+            "as_written": figure.get("as_written") or "",
+            "year": item.get("year") or 2028,
+        }
         texts += [t.format(**values) for t in _FIGURE_FORWARD]
         if values["as_written"]:
             texts += [t.format(**values) for t in _FIGURE_BACKWARD]

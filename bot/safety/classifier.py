@@ -5,6 +5,7 @@ The rules name dangers in the words a city expects; residents describe them in m
 (data/safety/examples/*.yml) and on the ordinary examples of every other intent, on characters
 rather than words, so that jieba's cut, dialect and typing slips matter less. It knows nothing of Rasa.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,8 +53,10 @@ def load_examples(paths: Iterable[Path], types: Sequence[str]) -> list[tuple[str
                     examples.append((text, ORDINARY))
                     continue
                 if item.get("type") not in types:
-                    raise ExamplesInvalid(f"{Path(path).name}: {key} #{index}: type must be one of "
-                                          f"{', '.join(types)}, not {item.get('type')!r}")
+                    raise ExamplesInvalid(
+                        f"{Path(path).name}: {key} #{index}: type must be one of "
+                        f"{', '.join(types)}, not {item.get('type')!r}"
+                    )
                 examples.append((text, item["type"]))
     return examples
 
@@ -65,10 +68,12 @@ def example_files(directory: Path = EXAMPLES_DIR) -> list[Path]:
 class EmergencyClassifier:
     def __init__(self, c: float = 10.0) -> None:
         # balanced classes: a missed emergency costs more than a false alarm, and emergencies are few
-        self.pipeline = Pipeline([
-            ("characters", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)),
-            ("model", LogisticRegression(C=c, max_iter=3000, class_weight="balanced")),
-        ])
+        self.pipeline = Pipeline(
+            [
+                ("characters", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)),
+                ("model", LogisticRegression(C=c, max_iter=3000, class_weight="balanced")),
+            ]
+        )
 
     @classmethod
     def from_pipeline(cls, pipeline: Pipeline) -> "EmergencyClassifier":

@@ -7,6 +7,7 @@ classifier finds almost certainly ordinary (below `veto`: "高层住户遇到火
 the rule is set aside, except for self-harm and for long messages, whose reading is diluted.
 A confident self-harm reading wins over a medical rule when the message has self-harm words.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,18 @@ from dataclasses import dataclass
 from typing import Optional
 
 from bot.safety.classifier import EmergencyClassifier, Reading
+from bot.safety.emergency import (
+    SELF_HARM,
+    Rules,
+    detect_all,
+    excluded,
+    normalise,
+    only_supposed,
+    read,
+    rule_for_type,
+    without_figures,
+)
 from bot.safety.instructions import InstructionGuard
-from bot.safety.emergency import SELF_HARM, Rules, detect_all, excluded, normalise, only_supposed, read, rule_for_type, without_figures
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # beyond this many characters the classifier's reading of a whole message no longer vetoes a rule:
@@ -53,15 +64,19 @@ class EmergencyDetector:
         The rules decide what comes first; the classifier decides alone only when no rule matches.
         """
         rules = list(detect_all(text, self.rules))
-        if (not rules and self.instructions is not None and not _CJK.search(text)
-                and self.instructions.matches(text)):
+        if not rules and self.instructions is not None and not _CJK.search(text) and self.instructions.matches(text):
             # an instruction in English or code reports nothing, and the classifier, which knows Chinese
             # only, would read an emergency into it; in Chinese its reading still counts
             return ()
         plain = without_figures(text, self.rules)
         reading = self.classifier.read([plain])[0] if self.classifier is not None and plain else None
-        if (rules and reading is not None and rules[0].type != SELF_HARM
-                and reading.probability < self.veto and len(normalise(text)) <= VETO_MAX_CHARS):
+        if (
+            rules
+            and reading is not None
+            and rules[0].type != SELF_HARM
+            and reading.probability < self.veto
+            and len(normalise(text)) <= VETO_MAX_CHARS
+        ):
             rules = []
         if rules and rules[0].type == EXCLAMATION and len(rules) == 1 and not self._danger_besides_cry(text):
             rules = []  # "救命啊，我的医保卡又刷不了": a cry in front of an ordinary matter
@@ -96,16 +111,24 @@ class EmergencyDetector:
         return reading.probability >= CRY_DANGER
 
     def _self_harm_words(self, text: str) -> bool:
-        rule = rule_for_type(SELF_HARM, self.rules)
         return self._names(SELF_HARM, text)
 
     def _names(self, kind: str, text: str) -> bool:
         """Whether the message has words of this kind of danger (its rule's `hints`)."""
         rule = rule_for_type(kind, self.rules)
-        return rule is not None and rule.hints is not None and rule.hints.search("".join(read(text, self.rules))) is not None
+        return (
+            rule is not None
+            and rule.hints is not None
+            and rule.hints.search("".join(read(text, self.rules))) is not None
+        )
 
     def _classifier_kind(self, text: str, reading: Optional[Reading]) -> Optional[str]:
-        if reading is None or reading.probability < self.threshold or excluded(text, reading.kind, self.rules):
+        if (
+            reading is None
+            or reading.kind is None
+            or reading.probability < self.threshold
+            or excluded(text, reading.kind, self.rules)
+        ):
             return None
         if not _CJK.search(text) and not self._names(reading.kind, text):
             return None  # it learnt from Chinese messages: in another language, only the rules' words count

@@ -1,4 +1,5 @@
 """Emergency detection from the city-editable rules in data/safety/emergency.yml."""
+
 from __future__ import annotations
 
 import re
@@ -44,6 +45,7 @@ class EmergencyRule:
 class Conditions:
     """Words that make a clause a supposition: `before` the danger (万一…) or `after` it (…的话),
     unless the message says the danger is `present`."""
+
     before: Optional[re.Pattern] = None
     after: Optional[re.Pattern] = None
     present: Optional[re.Pattern] = None  # "现在还在响": whatever the wording, it is happening
@@ -66,6 +68,7 @@ _NUMBER = re.compile(r"(?<!\d)\d{3,5}(?!\d)")
 @dataclass(frozen=True)
 class Alarm:
     """What the resident is told: every danger named, the most urgent first."""
+
     kinds: tuple[str, ...]
     numbers: tuple[str, ...]
     text: str
@@ -88,10 +91,22 @@ def load_rules(path: Path | str = DEFAULT_RULES) -> Rules:
             raise RulesInvalid(f"{path.name}: emergency #{index}: missing {', '.join(sorted(missing))}")
         where = f"emergency #{index} ({item['type']})"
         pattern = _alternatives(path, where, item["patterns"])
+        if pattern is None:
+            raise RulesInvalid(f"{path.name}: {where}: patterns is empty")
         hints = _alternatives(path, f"{where} hints", [item["hints"]] if item.get("hints") else None)
-        rules.append(EmergencyRule(item["type"], item["faq"], str(item["number"]), item["reply"], pattern, hints,
-                                   str(item.get("also") or ""), tuple(item.get("sets_aside") or ()),
-                                   _alternatives(path, f"{where} story", [item["story"]] if item.get("story") else None)))
+        rules.append(
+            EmergencyRule(
+                item["type"],
+                item["faq"],
+                str(item["number"]),
+                item["reply"],
+                pattern,
+                hints,
+                str(item.get("also") or ""),
+                tuple(item.get("sets_aside") or ()),
+                _alternatives(path, f"{where} story", [item["story"]] if item.get("story") else None),
+            )
+        )
     exclusions = _exclusions(path, data, [rule.type for rule in rules])
     conditions = data.get("conditions") or {}
     before = _alternatives(path, "conditions.before", conditions.get("before"))
@@ -101,8 +116,10 @@ def load_rules(path: Path | str = DEFAULT_RULES) -> Rules:
     types = [rule.type for rule in rules]
     for rule in rules:
         if set(rule.sets_aside) - set(types):
-            raise RulesInvalid(f"{path.name}: {rule.type}: sets_aside names no emergency type: "
-                               f"{', '.join(sorted(set(rule.sets_aside) - set(types)))}")
+            raise RulesInvalid(
+                f"{path.name}: {rule.type}: sets_aside names no emergency type: "
+                f"{', '.join(sorted(set(rule.sets_aside) - set(types)))}"
+            )
     urgency = [str(kind) for kind in data.get("urgency") or []]
     unknown = sorted(set(urgency) - set(types))
     if unknown:
@@ -117,6 +134,7 @@ def load_rules(path: Path | str = DEFAULT_RULES) -> Rules:
 class Spelling:
     """Danger words as a hurried message writes them: by sound (`sound_alikes`, same tones) or in the
     ways listed (`misspellings`, where the input method's first choice has another tone: 电体 for 电梯)."""
+
     sound: Optional[TypoRepair] = None
     written: tuple[tuple[re.Pattern, str], ...] = ()
 
@@ -132,7 +150,9 @@ def _spelling(path: Path, data: dict) -> Optional[Spelling]:
     vocabulary = [str(word) for word in data.get("sound_alikes") or []]
     written = []
     for word, forms in (data.get("misspellings") or {}).items():
-        pattern = _alternatives(path, f"misspellings.{word}", [str(f) for f in forms] if isinstance(forms, list) else [str(forms)])
+        pattern = _alternatives(
+            path, f"misspellings.{word}", [str(f) for f in forms] if isinstance(forms, list) else [str(forms)]
+        )
         if pattern is not None:
             written.append((pattern, str(word)))
     if not vocabulary and not written:
@@ -150,8 +170,9 @@ def _exclusions(path: Path, data: dict, types: list[str]) -> dict[str, re.Patter
     unknown = sorted(set(own) - set(types))
     if unknown:
         raise RulesInvalid(f"{path.name}: own_exclusions: no emergency of type {', '.join(unknown)}")
-    by_type = {kind: (_alternatives(path, f"own_exclusions.{kind}", own[kind]) if kind in own else general)
-               for kind in types}
+    by_type = {
+        kind: (_alternatives(path, f"own_exclusions.{kind}", own[kind]) if kind in own else general) for kind in types
+    }
     return {kind: pattern for kind, pattern in by_type.items() if pattern is not None}
 
 
@@ -260,8 +281,9 @@ def detect_all(text: str, rules: Optional[Rules] = None) -> tuple[EmergencyRule,
         for teller in found:
             if kind not in teller.sets_aside:
                 continue
-            if teller.story is None or all(teller.story.search(flat, max(0, m.start() - STORY_REACH), m.start())
-                                           for m in matches.get(kind, ())):
+            if teller.story is None or all(
+                teller.story.search(flat, max(0, m.start() - STORY_REACH), m.start()) for m in matches.get(kind, ())
+            ):
                 return True
         return False
 

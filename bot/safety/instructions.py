@@ -3,6 +3,7 @@
 Kept apart from emergencies and complaints: such a message gets one polite sentence about what the
 assistant does, never an emergency number read off an English sentence, never a ticket.
 """
+
 from __future__ import annotations
 
 import re

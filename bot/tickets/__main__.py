@@ -1,4 +1,5 @@
 """`python -m bot.tickets list|export`: handoff tickets waiting for a human agent."""
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,17 @@ def main(argv: list[str] | None = None) -> int:
             writer = csv.writer(out)
             writer.writerow(["ticket_id", "created_at", "mode", "reason", "channel", "summary", "transcript"])
             for p in packages:
-                writer.writerow([p["ticket_id"], p["created_at"], p["mode"], p["reason"], p["channel"], p["summary"],
-                                 " / ".join(f"{line['speaker']}：{line['text']}" for line in p["transcript"])])
+                writer.writerow(
+                    [
+                        p["ticket_id"],
+                        p["created_at"],
+                        p["mode"],
+                        p["reason"],
+                        p["channel"],
+                        p["summary"],
+                        " / ".join(f"{line['speaker']}：{line['text']}" for line in p["transcript"]),
+                    ]
+                )
     finally:
         if out is not sys.stdout:
             out.close()

@@ -1,4 +1,5 @@
 """Hotline call state (silences, a transcript awaiting confirmation) in the shared database."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,8 +14,13 @@ def load(call_id: str) -> CallSession:
     with session() as s:
         call = s.get(CallSession, call_id)
         if call is None:
-            call = CallSession(call_id=call_id, silences=0, pending_text=None, status="active",
-                               updated_at=dt.datetime.now(dt.timezone.utc))
+            call = CallSession(
+                call_id=call_id,
+                silences=0,
+                pending_text=None,
+                status="active",
+                updated_at=dt.datetime.now(dt.timezone.utc),
+            )
         return call
 
 

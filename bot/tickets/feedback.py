@@ -1,4 +1,5 @@
 """Storing residents' feedback without personal data."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +21,8 @@ def conversation_key(sender_id: str) -> str:
     return hashlib.sha256(("jiangcheng-feedback:" + sender_id).encode()).hexdigest()[:16]
 
 
-def record(channel: str, kind: str, value: int, sender_id: str) -> None:
+def record(channel: str, kind: object, value: object, sender_id: str) -> None:
+    """Store one rating; kind and value come straight from a request body and are checked here."""
     if not isinstance(kind, str) or kind not in KINDS:
         raise FeedbackInvalid(f"kind must be one of {', '.join(KINDS)}")
     low, high = KINDS[kind]
@@ -30,7 +32,13 @@ def record(channel: str, kind: str, value: int, sender_id: str) -> None:
         raise FeedbackInvalid(f"{kind} must be a whole number from {low} to {high}")
     ensure_tables()
     with session() as s:
-        s.add(Feedback(channel=channel, kind=kind, value=value, conversation=conversation_key(sender_id),
-                       created_at=dt.datetime.now(dt.timezone.utc)))
+        s.add(
+            Feedback(
+                channel=channel,
+                kind=kind,
+                value=value,
+                conversation=conversation_key(sender_id),
+                created_at=dt.datetime.now(dt.timezone.utc),
+            )
+        )
         s.commit()
-

@@ -1,4 +1,5 @@
 """Whether human agents are on duty now (HANDOFF_HOURS, HANDOFF_WEEKDAYS, in Wuhan time)."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,10 +1,21 @@
 """Tables written while the assistant runs (kept apart from the rebuildable records tables)."""
+
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Integer, String, Text
-from sqlalchemy.orm import declarative_base
+from typing import Any
 
-OpsBase = declarative_base()
+from sqlalchemy import JSON, Column, DateTime, Integer, String, Text
+from sqlalchemy.orm import DeclarativeMeta, registry
+
+# written out like bot/records/models.py's Base, so that the tables type-check
+_registry = registry()
+
+
+class OpsBase(metaclass=DeclarativeMeta):
+    __abstract__ = True
+    registry = _registry
+    metadata = _registry.metadata
+    __init__: Any = _registry.constructor
 
 
 class HandoffTicket(OpsBase):

@@ -1,4 +1,5 @@
 """Creating, reading and exporting handoff tickets."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,9 +38,20 @@ def open_or_add(**fields: Any) -> tuple[HandoffTicket, bool]:
     request of the same kind brings that ticket up to date instead of making another one."""
     ensure_tables()
     with session() as s:
-        ticket = s.execute(select(HandoffTicket).where(
-            HandoffTicket.status == "open", HandoffTicket.sender_id == fields["sender_id"],
-            HandoffTicket.reason == fields["reason"]).order_by(HandoffTicket.created_at).limit(1)).scalars().first()
+        ticket = (
+            s.execute(
+                select(HandoffTicket)
+                .where(
+                    HandoffTicket.status == "open",
+                    HandoffTicket.sender_id == fields["sender_id"],
+                    HandoffTicket.reason == fields["reason"],
+                )
+                .order_by(HandoffTicket.created_at)
+                .limit(1)
+            )
+            .scalars()
+            .first()
+        )
         if ticket is not None:
             for name in ("summary", "intents", "slots", "transcript", "mode", "detail"):
                 if name in fields:
@@ -60,8 +72,11 @@ def get(ticket_id: str) -> Optional[HandoffTicket]:
 def open_tickets() -> list[HandoffTicket]:
     ensure_tables()
     with session() as s:
-        return list(s.execute(select(HandoffTicket).where(HandoffTicket.status == "open")
-                              .order_by(HandoffTicket.created_at)).scalars())
+        return list(
+            s.execute(
+                select(HandoffTicket).where(HandoffTicket.status == "open").order_by(HandoffTicket.created_at)
+            ).scalars()
+        )
 
 
 def package(ticket: HandoffTicket) -> dict[str, Any]:
@@ -77,6 +92,8 @@ def package(ticket: HandoffTicket) -> dict[str, Any]:
         "intents": ticket.intents,
         "slots": ticket.slots,
         "transcript": ticket.transcript,
-        "conversation_started_at": ticket.conversation_started_at.isoformat() if ticket.conversation_started_at else None,
+        "conversation_started_at": ticket.conversation_started_at.isoformat()
+        if ticket.conversation_started_at
+        else None,
         "created_at": ticket.created_at.isoformat(),
     }

@@ -1,4 +1,5 @@
 """A short Chinese summary of what the resident wants, for the agent who takes over."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -11,9 +12,11 @@ def summarise(reason: str, intents: list[str], slots: dict, last_question: Optio
     topics = [INTENT_LABELS[i] for i in intents if i in INTENT_LABELS and i not in ("request_human", "complaint")]
     parts = []
     subject = "、".join(dict.fromkeys(topics[-2:])) if topics else ""
-    detail = "，".join(f"{label}：{slots[key]}" for key, label in
-                      (("service", "业务"), ("district", "区域"), ("plan_project", "工程"), ("metric", "指标"))
-                      if slots.get(key))
+    detail = "，".join(
+        f"{label}：{slots[key]}"
+        for key, label in (("service", "业务"), ("district", "区域"), ("plan_project", "工程"), ("metric", "指标"))
+        if slots.get(key)
+    )
     if subject:
         parts.append(f"市民咨询{subject}" + (f"（{detail}）" if detail else "") + "。")
     elif detail:

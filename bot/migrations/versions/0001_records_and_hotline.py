@@ -4,6 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-26
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -154,6 +155,17 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("hotline_calls", "handoff_tickets", "search_docs", "terms", "build_info", "faq",
-                  "plan_figures", "plan_items", "offices", "services", "districts"):
+    for table in (
+        "hotline_calls",
+        "handoff_tickets",
+        "search_docs",
+        "terms",
+        "build_info",
+        "faq",
+        "plan_figures",
+        "plan_items",
+        "offices",
+        "services",
+        "districts",
+    ):
         op.drop_table(table)
