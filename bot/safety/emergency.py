@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import yaml
 
 from bot import settings
-from bot.normalise import TypoRepair
 from bot.records.text import simplified
 
 DEFAULT_RULES = settings.ROOT / "data" / "safety" / "emergency.yml"
@@ -132,22 +131,17 @@ def load_rules(path: Path | str = DEFAULT_RULES) -> Rules:
 
 @dataclass(frozen=True)
 class Spelling:
-    """Danger words as a hurried message writes them: by sound (`sound_alikes`, same tones) or in the
-    ways listed (`misspellings`, where the input method's first choice has another tone: 电体 for 电梯)."""
+    """Danger words as a hurried message misspells them (`misspellings`: 电体 for 电梯)."""
 
-    sound: Optional[TypoRepair] = None
-    written: tuple[tuple[re.Pattern, str], ...] = ()
+    written: tuple[tuple[re.Pattern[str], str], ...] = ()
 
     def repair(self, text: str) -> str:
-        if self.sound is not None:
-            text = self.sound.repair(text)
         for pattern, word in self.written:
             text = pattern.sub(word, text)
         return text
 
 
-def _spelling(path: Path, data: dict) -> Optional[Spelling]:
-    vocabulary = [str(word) for word in data.get("sound_alikes") or []]
+def _spelling(path: Path, data: dict[str, Any]) -> Optional[Spelling]:
     written = []
     for word, forms in (data.get("misspellings") or {}).items():
         pattern = _alternatives(
@@ -155,9 +149,7 @@ def _spelling(path: Path, data: dict) -> Optional[Spelling]:
         )
         if pattern is not None:
             written.append((pattern, str(word)))
-    if not vocabulary and not written:
-        return None
-    return Spelling(TypoRepair(vocabulary) if vocabulary else None, tuple(written))
+    return Spelling(tuple(written)) if written else None
 
 
 def _exclusions(path: Path, data: dict, types: list[str]) -> dict[str, re.Pattern]:
@@ -277,13 +269,17 @@ def detect_all(text: str, rules: Optional[Rules] = None) -> tuple[EmergencyRule,
             if matches[rule.type] and not excluded(text, rule.type, rules):
                 found.append(rule)
 
+    def _in_story(story: re.Pattern[str], match: re.Match[str]) -> bool:
+        # the story's words must come shortly before the danger and in its own clause: "骗子说让我转钱，
+        # 我刚转完我爸就晕倒了" is a fainting of its own
+        clause_start = starts[bisect_right(starts, match.start()) - 1]
+        return story.search(flat, max(clause_start, match.start() - STORY_REACH), match.start()) is not None
+
     def told_as_story(kind: str) -> bool:
         for teller in found:
             if kind not in teller.sets_aside:
                 continue
-            if teller.story is None or all(
-                teller.story.search(flat, max(0, m.start() - STORY_REACH), m.start()) for m in matches.get(kind, ())
-            ):
+            if teller.story is None or all(_in_story(teller.story, m) for m in matches.get(kind, ())):
                 return True
         return False
 
