@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety.classifier import Reading
 from bot.safety.detector import EmergencyDetector
 from bot.safety.emergency import DEFAULT_RULES, alarm, detect_all, load_rules, read
+from tests.test_safety import FixedReading
 
 RULES = load_rules(DEFAULT_RULES)
 
@@ -99,14 +99,6 @@ def test_a_scammers_story_is_set_aside_but_a_danger_of_its_own_is_not():
 def test_several_dangers_get_every_number_the_most_urgent_first(text, want):
     told = alarm(kinds(text), RULES)
     assert told.numbers[: len(want)] == want
-
-
-class FixedReading:
-    def __init__(self, kind, probability):
-        self.reading = Reading(kind, probability)
-
-    def read(self, texts):
-        return [self.reading for _ in texts]
 
 
 def test_the_classifier_adds_a_danger_only_when_the_message_has_words_of_it():

@@ -83,7 +83,7 @@ class EmergencyDetector:
         found = self._classifier_kind(text, reading)
         if not rules:
             return (found,) if found and not (found == EXCLAMATION and not self._danger_besides_cry(text)) else ()
-        if found == SELF_HARM and rules[0].type in YIELDS_TO_SELF_HARM and self._self_harm_words(text):
+        if found == SELF_HARM and rules[0].type in YIELDS_TO_SELF_HARM and self._names(SELF_HARM, text):
             return (SELF_HARM, *(r.type for r in rules[1:] if r.type not in YIELDS_TO_SELF_HARM))
         kinds = tuple(r.type for r in rules)
         # a danger the classifier is sure of and no rule named is one more danger in the message (a car
@@ -109,9 +109,6 @@ class EmergencyDetector:
             return True  # without a second opinion the cry is taken at its word
         reading = self.classifier.read([rest])[0]
         return reading.probability >= CRY_DANGER
-
-    def _self_harm_words(self, text: str) -> bool:
-        return self._names(SELF_HARM, text)
 
     def _names(self, kind: str, text: str) -> bool:
         """Whether the message has words of this kind of danger (its rule's `hints`)."""
