@@ -29,22 +29,27 @@ help:
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
 		echo "Python 3.10 not found: install python3.10 on PATH or at /root/.pyenv/versions/3.10.13/bin/python (Rasa 3.6 needs 3.10)." >&2; exit 1; fi
-	@echo "Creating $(VENV) with $(PYTHON310) and installing pinned packages (about 2-3 minutes the first time)..."
-	@mkdir -p var
+	@printf '%s' "· installing the pinned packages into $(VENV) with $(PYTHON310) (about 3 minutes the first time) …"
+	@mkdir -p var/logs
 	@[ -x $(PY) ] || $(PYTHON310) -m venv $(VENV)
-	@$(PY) -m pip install --disable-pip-version-check -q -r requirements.lock > var/pip.log 2>&1 || { tail -30 var/pip.log; exit 1; }
+	@$(PY) -m pip install --disable-pip-version-check -q -r requirements.lock > var/logs/pip.log 2>&1 \
+		|| { echo " failed; the last lines of var/logs/pip.log:"; tail -30 var/logs/pip.log; exit 1; }
+	@echo " done"
 	@touch $@
 
 setup: $(VENV)/.installed records artefacts model
 
+# each step prints one line; its output goes to var/logs/<step>.log, whose tail is shown if it fails
+STEP := $(PY) -m bot.steps
+
 records: $(VENV)/.installed
-	@$(PY) -m bot.records build
+	@$(STEP) "building the records database" records -- $(PY) -m bot.records build
 
 artefacts: $(VENV)/.installed
-	@$(PY) -m bot.nlp generate
+	@$(STEP) "generating the NLU artefacts from the records" artefacts -- $(PY) -m bot.nlp generate
 
 model: artefacts
-	@$(PY) -m bot.training
+	@$(STEP) "training the model when its inputs changed (about 2 minutes)" training -- $(PY) -m bot.training
 
 validate: artefacts
 	@$(RASA) data validate --config config.yml --domain domain --data data/nlu data/rules data/stories build/nlu --fail-on-warnings

@@ -1,4 +1,4 @@
-"""Start the action server and the Rasa server together; Ctrl-C stops both.
+"""Start the action server and the Rasa server together; Ctrl-C stops both. Their output goes to LOG_DIR.
 
 `python -m bot.launcher run`            start both and wait (what `make run` does)
 `python -m bot.launcher exec -- CMD…`   run CMD with the documented defaults filled in
@@ -14,16 +14,19 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
 from bot import settings
 
 BIN = Path(sys.executable).parent
-
-
-def _rasa() -> str:
-    return str(BIN / "rasa")
+# the first words of the banner, printed once every server answers: tests and the benchmark wait for it
+READY = "江城助手已启动"
+STOPPED = "江城助手已停止"
+# how the servers are started: with the documented filter of dependencies' warnings
+QUIET = [sys.executable, "-m", "bot.dependency_warnings"]
+TAIL_LINES = 30
 
 
 def http_ok(url: str, timeout: float = 2.0) -> bool:
@@ -51,32 +54,55 @@ def _stop(started: list[subprocess.Popen | None], grace: float) -> None:
             p.wait()
 
 
-class Server:
-    """One process the launcher keeps running, and how it is probed."""
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
-    def __init__(self, name: str, command: list[str], probe: str, watched: bool, env: dict[str, str]):
-        self.name, self.command, self.probe, self.watched, self.env = name, command, probe, watched, env
+
+class Server:
+    """One process the launcher keeps running, how it is probed, and the log its output goes to."""
+
+    def __init__(self, name: str, command: list[str], probe: str, watched: bool, env: dict[str, str], log: Path):
+        self.name, self.command, self.probe, self.watched, self.env, self.log = name, command, probe, watched, env, log
         self.process: subprocess.Popen | None = None
         self.misses = 0
         self.ready = False
         self.started = 0.0
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.command, cwd=settings.ROOT, env=self.env)
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as output:  # the child keeps its own copy of the file descriptor
+            self.process = subprocess.Popen(
+                self.command, cwd=settings.ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT
+            )
         self.misses, self.ready, self.started = 0, False, time.monotonic()
 
     def exit_code(self) -> int | None:
         """The exit code once the process has stopped; None while it runs."""
         return self.process.poll() if self.process is not None else None
 
+    def tail(self, lines: int = TAIL_LINES) -> str:
+        text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+        return f"--- the last lines of {self.log} ---\n" + "\n".join(text.splitlines()[-lines:])
+
     def restart(self, reason: str, grace: float) -> None:
-        print(f"{self.name} {reason}; restarting it.", file=sys.stderr, flush=True)
+        _say(f"{self.name} {reason}; restarting it (log: {self.log}).")
         _stop([self.process], grace)
         self.start()
 
 
-def run(startup_timeout: float) -> int:
-    env = settings.environment()
+@dataclass
+class Plan:
+    """What this launcher starts and how it knows they are all up."""
+
+    servers: list[Server]
+    checks: list[str]
+    front_port: str
+    rasa_ports: list[str]
+    action_ports: list[str]
+
+
+def fill_secrets(env: dict[str, str]) -> bool:
+    """Tokens and keys that are not configured are made for this run; True when the hotline's was."""
     generated_token = not env["HOTLINE_TOKEN"]
     if generated_token:
         # never an open hotline endpoint: without a configured token, one is made for this run
@@ -92,72 +118,85 @@ def run(startup_timeout: float) -> int:
     if not env["SESSION_KEY"]:
         env["SESSION_KEY"] = session_key(settings.ROOT / "var" / "session.key")
     keep_tokens(env, TOKENS_FILE)
-    model = Path(env["RASA_MODEL"])
-    if not model.exists():
-        print(f"No trained model at {model}: run `make run` (it trains when needed).", file=sys.stderr)
-        return 2
-    rasa_port = env["RASA_PORT"]
+    return generated_token
+
+
+def plan(env: dict[str, str], model: Path) -> Plan:
+    """The servers the settings ask for on this machine (LAUNCH), each with its port, probe and log."""
+    logs = Path(env["LOG_DIR"])
     # several Rasa servers share one conversation store, several action servers one records
     # database (production layout, endpoints.prod.yml); nginx spreads the load over each group
-    rasa_ports = _items(env["RASA_PORTS"]) or [rasa_port]
+    rasa_ports = _items(env["RASA_PORTS"]) or [env["RASA_PORT"]]
     action_ports = _items(env["ACTION_PORTS"]) or [env["ACTION_PORT"]]
     parts = set(_items(env["LAUNCH"]))
     servers: list[Server] = []
     if "actions" in parts:
         for port in action_ports:
-            servers.append(
-                Server(
-                    f"action server {port}",
-                    [sys.executable, "-m", "bot.action_server", "--port", port],
-                    f"http://127.0.0.1:{port}/health",
-                    True,
-                    env,
-                )
-            )
+            command = [*QUIET, "-m", "bot.action_server", "--port", port]
+            probe = f"http://127.0.0.1:{port}/health"
+            servers.append(Server(f"action server {port}", command, probe, True, env, logs / f"actions-{port}.log"))
     if "rasa" in parts:
         for port in rasa_ports:
-            servers.append(
-                Server(
-                    f"rasa server {port}",
-                    [
-                        _rasa(),
-                        "run",
-                        "--model",
-                        str(model),
-                        "--port",
-                        port,
-                        "--endpoints",
-                        env["RASA_ENDPOINTS"],
-                        # the API token reaches Rasa from the environment (bot/api_access.py), never the command line
-                        "--credentials",
-                        "credentials.yml",
-                        "--enable-api",
-                    ]
-                    # behind nginx only nginx may reach a Rasa server: its X-Real-IP is then the client's
-                    + (["--interface", "127.0.0.1"] if env["NGINX_PORT"] else []),
-                    f"http://127.0.0.1:{port}/",
-                    True,
-                    env,
-                )
-            )
-    front_port = env["NGINX_PORT"] or rasa_ports[0]
+            command = [
+                *QUIET,
+                "rasa",
+                "run",
+                "--model",
+                str(model),
+                "--port",
+                port,
+                "--endpoints",
+                env["RASA_ENDPOINTS"],
+                # the API token reaches Rasa from the environment (bot/api_access.py), never the command line
+                "--credentials",
+                "credentials.yml",
+                "--enable-api",
+            ]
+            # behind nginx only nginx may reach a Rasa server: its X-Real-IP is then the client's
+            command += ["--interface", "127.0.0.1"] if env["NGINX_PORT"] else []
+            probe = f"http://127.0.0.1:{port}/"
+            servers.append(Server(f"rasa server {port}", command, probe, True, env, logs / f"rasa-{port}.log"))
     checks: list[str] = [s.probe for s in servers]
     if "nginx" in parts and (env["NGINX_PORT"] or env["NGINX_ACTION_PORT"]):
         # nginx's own probe goes through to a Rasa server: it is watched for dying, not for hanging
-        servers.append(
-            Server(
-                "nginx",
-                nginx_command(env["NGINX_PORT"], rasa_ports, env["NGINX_ACTION_PORT"], action_ports),
-                "",
-                False,
-                env,
-            )
-        )
+        command = nginx_command(env["NGINX_PORT"], rasa_ports, env["NGINX_ACTION_PORT"], action_ports)
+        servers.append(Server("nginx", command, "", False, env, logs / "nginx.log"))
         checks += [f"http://127.0.0.1:{env['NGINX_PORT']}/"] if env["NGINX_PORT"] else []
         checks += [f"http://127.0.0.1:{env['NGINX_ACTION_PORT']}/health"] if env["NGINX_ACTION_PORT"] else []
-    if not servers:
-        print(f"LAUNCH={env['LAUNCH']!r} names nothing to start (actions, rasa, nginx).", file=sys.stderr)
-        return 2
+    return Plan(servers, checks, env["NGINX_PORT"] or rasa_ports[0], rasa_ports, action_ports)
+
+
+def banner(env: dict[str, str], planned: Plan, generated_token: bool) -> str:
+    """What a maintainer needs once everything answers: addresses, tokens (abridged), logs."""
+    front_port = planned.front_port
+    tokens = TOKENS_FILE.relative_to(settings.ROOT)
+    token_note = f" (made for this run: {tokens}; set HOTLINE_TOKEN to fix it)" if generated_token else ""
+    return (
+        f"\n{READY} (Jiangcheng Assistant is running)\n"
+        f"  web chat:       http://127.0.0.1:{front_port}/webhooks/web/\n"
+        f"  REST:           POST http://127.0.0.1:{front_port}/webhooks/rest/webhook\n"
+        f'                  body {{"sender": "", "message": "到2028年武汉人工智能产业规模目标是多少"}}\n'
+        f"                  (the reply's X-Jiangcheng-Sender header is the id to send next time)\n"
+        f"  hotline:        POST http://127.0.0.1:{front_port}/webhooks/hotline/webhook\n"
+        f"                  Authorization: Bearer {abridged(env['HOTLINE_TOKEN'])}{token_note}\n"
+        f"  Rasa HTTP API:  http://127.0.0.1:{front_port}/status, Authorization: Bearer {abridged(env['RASA_API_TOKEN'])}\n"
+        f"  tokens:         {tokens} (RASA_API_TOKEN, HOTLINE_TOKEN, REST_CLIENT_TOKEN)\n"
+        f"  action servers: {env['ACTION_HOST']}, ports {', '.join(planned.action_ports)}; Rasa calls {env['ACTION_ENDPOINT_URL']}\n"
+        f"  Rasa servers:   ports {', '.join(planned.rasa_ports)} ({env['RASA_ENDPOINTS']})"
+        + (f", behind nginx on {front_port}" if env["NGINX_PORT"] else "")
+        + "\n"
+        f"  started here:   {', '.join(s.name for s in planned.servers)}\n"
+        f"  logs:           {env['LOG_DIR']}\n"
+        "  stop:           Ctrl-C\n"
+    )
+
+
+def supervise(planned: Plan, env: dict[str, str], startup_timeout: float, on_ready: Callable[[], None]) -> int:
+    """Start every server, call on_ready once all answer, then keep them running until Ctrl-C.
+
+    A server that dies while starting stops the others (exit 1, its log's tail printed); one that
+    dies or stops answering later is restarted while the others keep serving."""
+    servers = planned.servers
     interval, probe_timeout = float(env["WATCHDOG_INTERVAL"]), float(env["WATCHDOG_TIMEOUT"])
     failures, grace = int(env["WATCHDOG_FAILURES"]), float(env["STOP_GRACE"])
     for server in servers:
@@ -177,46 +216,23 @@ def run(startup_timeout: float) -> int:
     while not stopping:
         dead = [s for s in servers if s.exit_code() is not None]
         if dead and not announced:
-            print(f"{', '.join(s.name for s in dead)} stopped while starting; stopping the others.", file=sys.stderr)
+            _say(f"{', '.join(s.name for s in dead)} stopped while starting; stopping the others.")
+            _say("\n".join(s.tail() for s in dead))
             code = 1
             break
         for server in dead:
             # a server that dies while running is started again; the others keep serving meanwhile
-            print(
-                f"{server.name} stopped unexpectedly (exit {server.exit_code()}); restarting it.",
-                file=sys.stderr,
-                flush=True,
-            )
+            _say(f"{server.name} stopped unexpectedly (exit {server.exit_code()}); restarting it (log: {server.log}).")
             server.start()
         if not announced:
-            if all(http_ok(url) for url in checks):
+            if all(http_ok(url) for url in planned.checks):
                 announced = True
                 for server in servers:
                     server.ready = True
-                token_note = (
-                    f" (made for this run: {TOKENS_FILE.relative_to(settings.ROOT)}; set HOTLINE_TOKEN to fix it)"
-                    if generated_token
-                    else ""
-                )
-                print(
-                    "\n江城助手已启动 (Jiangcheng Assistant is running)\n"
-                    f"  web chat:       http://127.0.0.1:{front_port}/webhooks/web/\n"
-                    f"  REST:           POST http://127.0.0.1:{front_port}/webhooks/rest/webhook\n"
-                    f'                  body {{"sender": "", "message": "到2028年武汉人工智能产业规模目标是多少"}}\n'
-                    f"                  (the reply's X-Jiangcheng-Sender header is the id to send next time)\n"
-                    f"  hotline:        POST http://127.0.0.1:{front_port}/webhooks/hotline/webhook\n"
-                    f"                  Authorization: Bearer {abridged(env['HOTLINE_TOKEN'])}{token_note}\n"
-                    f"  Rasa HTTP API:  http://127.0.0.1:{front_port}/status, Authorization: Bearer {abridged(env['RASA_API_TOKEN'])}\n"
-                    f"  tokens:         {TOKENS_FILE.relative_to(settings.ROOT)} (RASA_API_TOKEN, HOTLINE_TOKEN, REST_CLIENT_TOKEN)\n"
-                    f"  action servers: {env['ACTION_HOST']}, ports {', '.join(action_ports)}; Rasa calls {env['ACTION_ENDPOINT_URL']}\n"
-                    f"  Rasa servers:   ports {', '.join(rasa_ports)} ({env['RASA_ENDPOINTS']})"
-                    + (f", behind nginx on {front_port}" if env["NGINX_PORT"] else "")
-                    + "\n"
-                    f"  started here:   {', '.join(s.name for s in servers)}\n" + "  stop:           Ctrl-C\n",
-                    flush=True,
-                )
+                on_ready()
             elif time.monotonic() - started > startup_timeout:
-                print(f"Servers not ready after {startup_timeout:.0f} s; stopping.", file=sys.stderr)
+                _say(f"Servers not ready after {startup_timeout:.0f} s; stopping.")
+                _say("\n".join(s.tail() for s in servers if s.watched and not http_ok(s.probe)))
                 code = 1
                 break
         elif time.monotonic() >= next_probe:
@@ -224,7 +240,29 @@ def run(startup_timeout: float) -> int:
             watchdog(servers, probe_timeout, failures, grace, startup_timeout, lambda: stopping)
         time.sleep(0.5)
     _stop([s.process for s in servers], grace)
-    print("江城助手已停止 (stopped).", flush=True)
+    return code
+
+
+def run(startup_timeout: float) -> int:
+    env = settings.environment()
+    model = Path(env["RASA_MODEL"])
+    if not model.exists():
+        _say(f"No trained model at {model}: run `make run` (it trains when needed).")
+        return 2
+    generated_token = fill_secrets(env)
+    planned = plan(env, model)
+    if not planned.servers:
+        _say(f"LAUNCH={env['LAUNCH']!r} names nothing to start (actions, rasa, nginx).")
+        return 2
+    print(f"· starting {len(planned.servers)} servers, logs in {env['LOG_DIR']} …", flush=True)
+    began = time.monotonic()
+
+    def announce() -> None:
+        print(f"  all answering after {time.monotonic() - began:.0f} s", flush=True)
+        print(banner(env, planned, generated_token), flush=True)
+
+    code = supervise(planned, env, startup_timeout, announce)
+    print(f"{STOPPED} (stopped).", flush=True)
     return code
 
 
@@ -246,7 +284,7 @@ def watchdog(
         if not server.ready:  # restarted: it has startup_timeout to load its model again
             if http_ok(server.probe, timeout):
                 server.ready = True
-                print(f"{server.name} is answering again.", file=sys.stderr, flush=True)
+                _say(f"{server.name} is answering again.")
             elif time.monotonic() - server.started > startup_timeout:
                 server.restart(f"not ready {startup_timeout:.0f} s after a restart", grace)
             continue

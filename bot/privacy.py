@@ -110,7 +110,7 @@ NAME = re.compile(
 MASK = "*"
 
 
-def normalise(text: str) -> str:
+def digits_folded(text: str) -> str:
     """Full-width letters and digits folded; Chinese digit runs as long as a phone number read as digits."""
     text = text.translate(_FOLD)
     return _CN_DIGIT_RUN.sub(lambda m: m.group(0).translate(_CN_DIGITS), text)
@@ -201,7 +201,7 @@ def mask(text: str) -> str:
     """The text with every piece of personal information replaced by its masked form."""
     if not text:
         return text
-    text = normalise(text)
+    text = digits_folded(text)
     text = EMAIL.sub(lambda m: m.group(0)[:1] + MASK * 3 + "@" + re.split(r" ?[@#] ?", m.group(0), maxsplit=1)[1], text)
     text = EMAIL_SPELLED.sub(lambda m: m.group(0)[:1] + MASK * 3 + "@" + MASK * 3, text)
     text = QQ.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + _keep(m.group(1), 0, 2), text)

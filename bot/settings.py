@@ -22,6 +22,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "ACTION_ENDPOINT_URL": ("http://127.0.0.1:5055/webhook", "where the Rasa server calls actions"),
     "RASA_MODEL": (str(ROOT / "models" / "jiangcheng.tar.gz"), "trained model the Rasa server loads"),
     "HOTLINE_NUMBER": ("12345", "the city's service hotline named in answers"),
+    "HOTLINE_NUMBER_SPOKEN": ("", "how the hotline reads HOTLINE_NUMBER aloud, in characters (empty: digit by digit)"),
     "HOTLINE_TOKEN": ("", "bearer token of the hotline endpoint (empty: `make run` makes one, in var/tokens.env)"),
     "HOTLINE_ASR_CONFIRM_BELOW": ("0.6", "ASR confidence under which the hotline asks the caller to confirm"),
     "HANDOFF_HOURS": ("09:00-18:00", "hours human agents are on duty (Wuhan time)"),
@@ -43,6 +44,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "",
         "production: port of nginx in front of the action servers; point ACTION_ENDPOINT_URL at it",
     ),
+    "LOG_DIR": (str(ROOT / "var" / "logs"), "folder of the servers' and `make run` steps' logs"),
     "LAUNCH": (
         "actions,rasa,nginx",
         "parts `bot.launcher run` starts on this machine (a city spreads them over several)",

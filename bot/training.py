@@ -53,7 +53,11 @@ def main() -> int:
         return 0
     name = model.name.removesuffix(".tar.gz")
     cmd = [
-        str(Path(sys.executable).parent / "rasa"),
+        # rasa with the documented filter of dependencies' warnings (bot/dependency_warnings.py)
+        sys.executable,
+        "-m",
+        "bot.dependency_warnings",
+        "rasa",
         "train",
         "--force",
         "--config",

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import settings  # noqa: E402
+from bot.launcher import READY  # noqa: E402
 
 LEVELS = (1, 10, 50)
 CONVERSATIONS_PER_RESIDENT = 3
@@ -289,7 +290,7 @@ def run_layout(name: str) -> dict:
         )
     try:
         deadline = time.monotonic() + 300
-        while "江城助手已启动" not in log_path.read_text(errors="replace"):
+        while READY not in log_path.read_text(errors="replace"):
             if launcher.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("assistant did not start:\n" + log_path.read_text(errors="replace")[-2000:])
             time.sleep(1)

@@ -34,6 +34,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.launcher import READY  # noqa: E402
+
 SECRET_HEADER = "X-Jiangcheng-Action-Secret"
 NORMAL = {"sender": "fuzz-normal", "message": "到2028年武汉人工智能产业规模目标是多少"}
 
@@ -345,6 +347,7 @@ def start_assistant(folder: Path) -> tuple[subprocess.Popen, dict[str, str]]:
         REST_CLIENT_TOKEN="fuzz-rest-client",
         PYTHONPATH=str(ROOT),
         MESSAGES_PER_MINUTE_PER_ADDRESS="1000000",
+        LOG_DIR=str(folder / "logs"),
     )
     subprocess.run([sys.executable, "-m", "bot.records", "build"], cwd=ROOT, env=env, check=True, capture_output=True)
     log = (folder / "launcher.log").open("wb")
@@ -352,7 +355,7 @@ def start_assistant(folder: Path) -> tuple[subprocess.Popen, dict[str, str]]:
         [sys.executable, "-m", "bot.launcher", "run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
     deadline = time.monotonic() + 300
-    while "江城助手已启动".encode() not in (folder / "launcher.log").read_bytes():
+    while READY.encode() not in (folder / "launcher.log").read_bytes():
         if process.poll() is not None or time.monotonic() > deadline:
             sys.exit("the assistant did not start:\n" + (folder / "launcher.log").read_text(errors="replace")[-2000:])
         time.sleep(1)

@@ -25,6 +25,7 @@ import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -141,7 +142,7 @@ def conversation_ids(channel: str, sender: str) -> list[str]:
     return [f"{channel}:{sender}", sender, f"hotline-{sender}"]
 
 
-def stores(env: dict[str, str], log: Path, channel: str, sender: str, replies: list[str]) -> dict[str, str]:
+def stores(env: dict[str, str], channel: str, sender: str, replies: list[str]) -> dict[str, str]:
     """One conversation's text in each store."""
     from sqlalchemy import bindparam, create_engine, inspect, text
 
@@ -196,17 +197,21 @@ def check(
     return leaks, lost
 
 
-def run(client: Client, data: dict, env: dict[str, str], log: Path) -> tuple[dict[str, list[str]], list[str]]:
+def run(
+    client: Client, data: dict, env: dict[str, str], logs: Callable[[], list[Path]]
+) -> tuple[dict[str, list[str]], list[str]]:
+    """`logs` lists the launcher's and every server's log once the conversations are over."""
     conversations = []
     for n, entry in enumerate(data["forms"]):
         for channel in ("rest", "web", "hotline"):
             sender, replies = client.conversation(channel, f"privacy-{channel}-{n}", [entry["text"], "转人工"])
-            conversations.append((n, stores(env, log, channel, sender, replies)))
+            conversations.append((n, stores(env, channel, sender, replies)))
     kept = []
     for n, entry in enumerate(data["lookalikes"]):
         sender, _ = client.conversation("rest", f"privacy-lookalike-{n}", [entry["text"]])
-        kept.append(stores(env, log, "rest", sender, [])["tracker store"])
-    return check(data, conversations, log.read_text(encoding="utf-8", errors="replace"), " ".join(kept))
+        kept.append(stores(env, "rest", sender, [])["tracker store"])
+    log_text = "\n".join(f.read_text(encoding="utf-8", errors="replace") for f in logs() if f.exists())
+    return check(data, conversations, log_text, " ".join(kept))
 
 
 def report(leaks: dict[str, list[str]], lost: list[str], forms: int) -> bool:
@@ -231,7 +236,9 @@ def main() -> int:
     process, env = start_assistant(folder)
     try:
         client = Client(f"http://127.0.0.1:{env['RASA_PORT']}", env["HOTLINE_TOKEN"], env.get("REST_CLIENT_TOKEN", ""))
-        leaks, lost = run(client, data, env, folder / "launcher.log")
+        leaks, lost = run(
+            client, data, env, lambda: [folder / "launcher.log", *sorted(Path(env["LOG_DIR"]).glob("*.log"))]
+        )
         return 0 if report(leaks, lost, len(data["forms"])) else 1
     finally:
         process.terminate()

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.launcher import READY
 from bot.records.build import build
 from bot.records.db import make_engine
 
@@ -157,7 +158,11 @@ def free_port() -> int:
 
 
 class Assistant:
+    """The launcher's own output goes to `log`; each server's to its file in `logs`."""
+
     def __init__(self, env: dict[str, str], log: Path):
+        self.logs = Path(env.get("LOG_DIR") or log.with_suffix(".servers"))
+        env["LOG_DIR"] = str(self.logs)
         self.env, self.log = env, log
         self.process: subprocess.Popen | None = None
         # the web chat issues its own conversation ids: a test's name for a sender -> the issued id
@@ -174,13 +179,27 @@ class Assistant:
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if "江城助手已启动".encode() in self.log.read_bytes()[offset:]:
+            if READY.encode() in self.log.read_bytes()[offset:]:
                 return
             if self.process.poll() is not None:
                 break
             time.sleep(1)
         self.stop()
         pytest.fail("assistant did not start:\n" + self.log.read_text(errors="replace")[-3000:])
+
+    def log_files(self) -> list[Path]:
+        return [self.log, *sorted(self.logs.glob("*.log"))]
+
+    def mark(self) -> dict[Path, int]:
+        """Where every log ends now, for output_since."""
+        return {f: f.stat().st_size for f in self.log_files()}
+
+    def output_since(self, mark: dict[Path, int] | None = None) -> str:
+        """What the launcher and every server have written since `mark` (everything without one)."""
+        mark = mark or {}
+        return "\n".join(
+            f.read_bytes()[mark.get(f, 0) :].decode("utf-8", "replace") for f in self.log_files() if f.exists()
+        )
 
     def stop(self) -> int:
         if self.process and self.process.poll() is None:

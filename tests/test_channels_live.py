@@ -223,7 +223,7 @@ def test_call_simulator_plays_a_caller(assistant):
         [
             sys.executable,
             "-m",
-            "bot.hotline",
+            "bot.call_simulator",
             "simulate",
             "--url",
             assistant.base + "/webhooks/hotline/webhook",

@@ -102,7 +102,7 @@ def test_personal_numbers_are_in_no_store_and_no_log(assistant):
         tickets = " ".join(str(row) for row in conn.execute(text("SELECT * FROM handoff_tickets")))
         calls = " ".join(str(row) for row in conn.execute(text("SELECT * FROM hotline_calls")))
     engine.dispose()
-    logs = assistant.log.read_text(encoding="utf-8", errors="replace")
+    logs = assistant.output_since()
     for secret in secrets:
         for where, content in (("tracker store", stored), ("tickets", tickets), ("call state", calls), ("logs", logs)):
             assert secret not in content, f"{secret} found in {where}"
@@ -135,7 +135,7 @@ def test_every_form_of_personal_information_is_in_no_store(assistant):
 
     data = load(Path(__file__).parent / "privacy_forms.yml")
     client = Client(assistant.base, HOTLINE_TOKEN, assistant.env["REST_CLIENT_TOKEN"])
-    leaks, lost = run(client, data, assistant.env, assistant.log)
+    leaks, lost = run(client, data, assistant.env, assistant.log_files)
     assert not any(leaks.values()), {name: found[:5] for name, found in leaks.items() if found}
     assert not lost, lost[:5]
 

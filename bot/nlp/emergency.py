@@ -1,4 +1,4 @@
-"""NLU component: emergencies decided before any other understanding (bot/safety/detector.py).
+"""NLU component: emergencies decided after, and over, the rest of understanding (bot/safety/detector.py).
 
 Runs last in the pipeline, after the intent classifier and the fallback classifier, and trains the
 detector's classifier on data/safety/examples and the NLU examples. Whatever the intent model
@@ -41,7 +41,7 @@ MODEL_FILE = "emergency_classifier.skops"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class EmergencyDetector(GraphComponent, IntentClassifier):
+class EmergencyIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
@@ -74,7 +74,7 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "EmergencyDetector":
+    ) -> "EmergencyIntentClassifier":
         return cls(config, model_storage, resource)
 
     @classmethod
@@ -100,7 +100,7 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "EmergencyDetector":
+    ) -> "EmergencyIntentClassifier":
         try:
             with model_storage.read_from(resource) as directory:
                 path = directory / MODEL_FILE
@@ -150,7 +150,13 @@ class EmergencyDetector(GraphComponent, IntentClassifier):
         entities = [e for e in (message.get(ENTITIES) or []) if e.get("entity") != "emergency_type"]
         # one entity per danger, the rules' first match first; the action orders them by urgency
         entities += [
-            {"entity": "emergency_type", "value": kind, "start": 0, "end": len(text), "extractor": "EmergencyDetector"}
+            {
+                "entity": "emergency_type",
+                "value": kind,
+                "start": 0,
+                "end": len(text),
+                "extractor": "EmergencyIntentClassifier",
+            }
             for kind in kinds
         ]
         message.set(ENTITIES, entities, add_to_output=True)
@@ -180,7 +186,7 @@ def trained_detector(rules: Optional[Rules] = None, guard: Optional[instructions
     config = next(
         c
         for c in yaml.safe_load((settings.ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
-        if c["name"].endswith("EmergencyDetector")
+        if c["name"].endswith("EmergencyIntentClassifier")
     )
     rules = rules or rules_for(str(DEFAULT_RULES))
     data = load_data(str(settings.ROOT / "data" / "nlu"))

@@ -1,6 +1,6 @@
 """NLU component: the record a message means, from the resolver (bot/resolver), over exact aliases.
 
-Runs after the intent and fallback classifiers and before the EmergencyDetector, which still decides
+Runs after the intent and fallback classifiers and before the EmergencyIntentClassifier, which still decides
 last. Where the resolver is sure of a service and the message named none the EntityRuler knows, it
 adds the `service` entity (the record's name) and, unless the resident was greeting, asking for a
 person or the like, sets the intent to the detail asked (data/lexicon/aspects.yml). The same for a

@@ -61,14 +61,14 @@ def load_records(records_dir: Path | str) -> RecordSet:
                 problems += found
                 if not found:
                     origin[(table, len(records[table]))] = (display, index)
-                    records[table].append(_normalise(record))
+                    records[table].append(_typed(record))
     problems += _cross_check(records, origin)
     if problems:
         raise RecordsInvalid(problems)
     return records
 
 
-def _normalise(record: dict[str, Any]) -> dict[str, Any]:
+def _typed(record: dict[str, Any]) -> dict[str, Any]:
     out = dict(record)
     if "verified_on" in out and isinstance(out["verified_on"], str):
         out["verified_on"] = dt.date.fromisoformat(out["verified_on"])

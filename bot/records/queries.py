@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.records import search as search_module
 from bot.records.models import BuildInfo, District, FaqEntry, Office, PlanItem, Service, TermEntry
-from bot.records.text import normalise
+from bot.records.text import folded
 
 Row = TypeVar("Row")
 
@@ -26,7 +26,7 @@ def _record_ids(session: Session, term: str, kinds: Sequence[str]) -> list[str]:
         return []
     rows = (
         session.execute(
-            select(TermEntry.record_id).where(TermEntry.term.in_({term, normalise(term)}), TermEntry.kind.in_(kinds))
+            select(TermEntry.record_id).where(TermEntry.term.in_({term, folded(term)}), TermEntry.kind.in_(kinds))
         )
         .scalars()
         .all()

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from bot.records.loader import RecordSet
 from bot.records.models import SearchDoc, TermEntry
-from bot.records.text import Segmenter, bigrams, normalise, standardise
+from bot.records.text import Segmenter, bigrams, folded, standardise
 
 MAX_QUERY_CHARS = 200  # a resident's question; longer input is cut, not searched whole
 MAX_QUERY_TOKENS = 24
@@ -78,7 +78,7 @@ def create_index(conn: Connection, records: RecordSet) -> None:
                 "kind": kind,
                 "record_id": rid,
                 "title": title,
-                "labels": "\n".join(normalise(n) for n in names),
+                "labels": "\n".join(folded(n) for n in names),
                 "names": " ".join(name_tokens),
                 "tokens": " ".join(name_tokens + _index_tokens(segmenter, body)),
             }
@@ -110,7 +110,7 @@ def segmenter_for(conn: Connection, key: Optional[str] = None) -> Segmenter:
 
 
 def query_tokens(conn: Connection, query: str, key: Optional[str] = None) -> list[str]:
-    tokens = segmenter_for(conn, key).tokens(normalise(query)[:MAX_QUERY_CHARS])
+    tokens = segmenter_for(conn, key).tokens(folded(query)[:MAX_QUERY_CHARS])
     unique = list(dict.fromkeys(t.replace('"', "") for t in tokens if t.replace('"', "")))
     return unique[:MAX_QUERY_TOKENS]
 

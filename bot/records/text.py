@@ -42,7 +42,7 @@ class Segmenter:
     def add_words(self, words: Iterable[str]) -> None:
         with self._lock:
             for word in words:
-                word = normalise(word)
+                word = folded(word)
                 if word and word not in self._words and not _PUNCT.fullmatch(word):
                     self._words.add(word)
                     # a high frequency makes jieba keep record names whole
@@ -64,9 +64,9 @@ class Segmenter:
 
 
 def standardise(text: str) -> str:
-    """normalise(), then dialect, everyday names and English words as the records say them
+    """folded(), then dialect, everyday names and English words as the records say them
     (data/lexicon/colloquial.yml, shared with the NLU and the resolver)."""
-    return lexicon().standard_words(normalise(text))
+    return lexicon().standard_words(folded(text))
 
 
 def bigrams(text: str) -> set[str]:
@@ -77,6 +77,6 @@ def bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def normalise(text: str) -> str:
+def folded(text: str) -> str:
     """Width, script, case and numerals folded (bot/normalise.py): ２０２８ → 2028, 補辦 → 补办."""
     return basic(text or "").strip()

@@ -18,7 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from bot import settings
-from bot.safety.emergency import normalise
+from bot.safety.emergency import joined_clauses
 
 EXAMPLES_DIR = settings.ROOT / "data" / "safety" / "examples"
 ORDINARY = "none"  # the label of a message that reports no emergency
@@ -85,14 +85,14 @@ class EmergencyClassifier:
         labels = {label for _, label in examples}
         if ORDINARY not in labels or len(labels) < 2:
             raise ExamplesInvalid("the emergency classifier needs ordinary messages and at least one emergency type")
-        self.pipeline.fit([normalise(text) for text, _ in examples], [label for _, label in examples])
+        self.pipeline.fit([joined_clauses(text) for text, _ in examples], [label for _, label in examples])
         return self
 
     def read(self, texts: Sequence[str]) -> list[Reading]:
         classes = list(self.pipeline.classes_)
         ordinary = classes.index(ORDINARY)
         readings = []
-        for row in self.pipeline.predict_proba([normalise(t) for t in texts]):
+        for row in self.pipeline.predict_proba([joined_clauses(t) for t in texts]):
             kind = max((i for i in range(len(classes)) if i != ordinary), key=lambda i: row[i])
             readings.append(Reading(classes[kind], float(1.0 - row[ordinary])))
         return readings

@@ -20,7 +20,7 @@ from bot.safety.emergency import (
     Rules,
     detect_all,
     excluded,
-    normalise,
+    joined_clauses,
     only_supposed,
     read,
     rule_for_type,
@@ -75,7 +75,7 @@ class EmergencyDetector:
             and reading is not None
             and rules[0].type != SELF_HARM
             and reading.probability < self.veto
-            and len(normalise(text)) <= VETO_MAX_CHARS
+            and len(joined_clauses(text)) <= VETO_MAX_CHARS
         ):
             rules = []
         if rules and rules[0].type == EXCLAMATION and len(rules) == 1 and not self._danger_besides_cry(text):

@@ -204,7 +204,7 @@ def clauses(text: str, figures: Optional[re.Pattern] = None, repair: Optional[Sp
     return tuple(c for c in parts if c)
 
 
-def normalise(text: str, figures: Optional[re.Pattern] = None, repair: Optional[Spelling] = None) -> str:
+def joined_clauses(text: str, figures: Optional[re.Pattern] = None, repair: Optional[Spelling] = None) -> str:
     return "".join(clauses(text, figures, repair))
 
 

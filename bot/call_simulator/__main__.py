@@ -1,4 +1,4 @@
-"""`python -m bot.hotline simulate`: play a caller in the terminal against the running hotline endpoint.
+"""`python -m bot.call_simulator simulate`: play a caller in the terminal against the running hotline endpoint.
 
 Type what the caller says. Lines starting with ':' are gateway events:
   :silence   the caller said nothing        :dtmf 0   the caller pressed keys
@@ -95,7 +95,7 @@ def running_token() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.hotline", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m bot.call_simulator", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sim = sub.add_parser("simulate", help="play a caller")
