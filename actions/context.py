@@ -74,7 +74,7 @@ def apologise_on_failure(run: Callable) -> Callable:
             return run(self, dispatcher, tracker, domain)
         except (SQLAlchemyError, OSError):
             logger.exception("records database unavailable in %s", self.name())
-            dispatcher.utter_message(text=replies.unavailable())
+            dispatcher.utter_message(text=replies.apology())
             return []
 
     return wrapper

@@ -148,8 +148,13 @@ def none_of_these() -> dict[str, str]:
     return {"title": "都不是", "payload": "/out_of_scope"}
 
 
-def unavailable() -> str:
-    return f"抱歉，系统暂时查不到资料，请稍后再试，或直接拨打{hotline()}市民服务热线。"
+def apology() -> str:
+    """The one apology, whatever failed: the records, Rasa, the action server or a store."""
+    return f"抱歉，系统暂时无法回答您的问题，请稍后再试，或直接拨打{hotline()}市民服务热线。"
+
+
+def too_busy() -> str:
+    return f"您发送消息太频繁了，请稍等一分钟再试。急事请直接拨打{hotline()}市民服务热线。"
 
 
 INTENT_LABELS = intents.INTENT_LABELS

@@ -9,7 +9,7 @@ INTENT_LABELS = {
     "ask_service_time_limit": "多久能办好",
     "ask_service_online": "能否网上办理",
     "ask_office": "政务服务中心在哪",
-    "ask_hotline": "12345热线",
+    "ask_hotline": "市民服务热线",
     "ask_plan_overview": "数智经济行动方案概况",
     "ask_plan_target": "行动方案的2028年目标",
     "ask_plan_project": "八大工程",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.channels import speech
 from bot.channels.speech import MAX_CHARS, speakable
 
 PLAN_REPLY = {
@@ -29,7 +30,7 @@ def test_key_fact_first_and_hotline_read_as_digits():
     assert replies[0]["text"].startswith("到2028年，全市人工智能产业规模突破2000亿元")
     service = speakable([SERVICE_REPLY])
     spoken = [r for r in service if "12345" in r["text"]]
-    assert spoken and '<sub alias="一二三四五">12345</sub>' in spoken[0]["ssml"]
+    assert spoken and '<sub alias="幺二三四五">12345</sub>' in spoken[0]["ssml"]
     assert service[-1]["text"] == "您可以接着问：需要带什么材料、在哪里办。"
 
 
@@ -45,3 +46,20 @@ def test_masked_information_is_said_as_a_person_would():
     assert "尾号5810" in heard["text"] and "尾号5678" in heard["text"] and "张某" in heard["text"]
     assert "42015810" not in heard["text"] and "*" not in heard["text"]
     assert '尾号<sub alias="五八幺零">5810</sub>' in heard["ssml"]
+
+
+def test_every_number_the_emergency_rules_give_is_read_digit_by_digit():
+    from bot.safety.emergency import DEFAULT_RULES, rules_for
+
+    for rule in rules_for(str(DEFAULT_RULES)).emergencies:
+        for number in rule.numbers:
+            said = speakable([{"text": f"请马上拨打{number}。"}])[0]["ssml"]
+            assert f'<sub alias="{number.translate(speech.DIGITS)}">{number}</sub>' in said, (rule.type, said)
+
+
+def test_another_citys_hotline_number_from_settings_is_read_aloud_its_way(monkeypatch):
+    monkeypatch.setenv("HOTLINE_NUMBER", "96310")
+    said = speakable([{"text": "可以拨打96310咨询。"}])[0]["ssml"]
+    assert '<sub alias="九六三幺零">96310</sub>' in said
+    monkeypatch.setenv("HOTLINE_NUMBER_SPOKEN", "九六三一零")
+    assert '<sub alias="九六三一零">96310</sub>' in speakable([{"text": "可以拨打96310咨询。"}])[0]["ssml"]

@@ -16,10 +16,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.replies import apology
 from bot import settings
 from bot.channels import sessions, speech
 from bot.channels.requests import error, json_body
-from bot.channels.rest import apology, clean_text, converse
+from bot.channels.rest import clean_text, converse
 from bot.http.secrets import bearer, same_secret
 from bot.tickets import calls, feedback, store
 
@@ -97,7 +98,7 @@ class HotlineInput(InputChannel):
                     "call_id": call_id,
                     "action": "continue",
                     "handoff": None,
-                    "replies": speech.speakable([{"text": apology(settings.get("HOTLINE_NUMBER"))}]),
+                    "replies": speech.speakable([{"text": apology()}]),
                 }
             return response.json(result)
 
@@ -156,7 +157,8 @@ class Call:
             state.status, state.pending_text = "ended", None
             return self.respond([], "end")
         if event == "dtmf":
-            if state.status == "rating" and digits[:1] in "12345" and digits[:1]:
+            lowest, highest = feedback.KINDS["rating"]
+            if state.status == "rating" and digits[:1] in {str(n) for n in range(lowest, highest + 1)}:
                 await asyncio.to_thread(feedback.record, "hotline", "rating", int(digits[0]), self.sender)
                 state.status = "ended"
                 return self.say("感谢您的评价，再见！", "end")

@@ -15,6 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.replies import apology, too_busy
 from bot import settings, trackers
 from bot.channels import limits, sessions
 from bot.channels.requests import error, json_body
@@ -28,16 +29,8 @@ SENDER = re.compile(r"[A-Za-z0-9_.:@-]{1,120}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def apology(hotline: str) -> str:
-    return f"抱歉，系统暂时无法回答您的问题，请稍后再试，或直接拨打{hotline}市民服务热线。"
-
-
-def busy(hotline: str) -> str:
-    return f"您发送消息太频繁了，请稍等一分钟再试。急事请直接拨打{hotline}市民服务热线。"
-
-
 def _apology_reply(message: UserMessage) -> list[dict[str, Any]]:
-    return [{"recipient_id": message.sender_id, "text": apology(settings.get("HOTLINE_NUMBER"))}]
+    return [{"recipient_id": message.sender_id, "text": apology()}]
 
 
 async def converse(
@@ -144,7 +137,7 @@ class ResidentRestInput(RestInput):
             headers = {sessions.SENDER_HEADER: sender}
             conversation = sessions.conversation_id(self.name(), sender)
             if not self.within_limits(request, conversation, trusted):
-                return response.json({"error": busy(settings.get("HOTLINE_NUMBER"))}, status=429, headers=headers)
+                return response.json({"error": too_busy()}, status=429, headers=headers)
             canned = self.too_long(sender, message)
             if canned is not None:
                 return response.json(canned, headers=headers)

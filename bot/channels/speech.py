@@ -1,14 +1,20 @@
 """Turning chat replies into what a telephony gateway can speak.
 
 No URLs, markdown or emoji; the key fact first; at most about 80 Chinese characters per reply;
-service numbers read digit by digit in SSML (12345 as 一二三四五, 110 as 幺幺零).
+service numbers read digit by digit in SSML (12345 as 幺二三四五, 110 as 幺幺零). The numbers are the
+city's hotline from settings (HOTLINE_NUMBER, read as HOTLINE_NUMBER_SPOKEN when set) and the
+numbers the emergency rules give (data/safety/emergency.yml): another city's are read the same way.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterable
 from xml.sax.saxutils import escape
+
+from bot import settings
+from bot.safety.emergency import DEFAULT_RULES, rules_for
 
 MAX_CHARS = 80
 TAG = re.compile(r"<[^>]{0,200}>")
@@ -17,15 +23,33 @@ MARKDOWN = re.compile(r"[*_`#>|~]+|\[([^\]]*)\]\([^)]*\)")
 EMOJI = re.compile("[\U0001f000-\U0001faff\U00002600-\U000027bf\U0000fe0f\U0001f900-\U0001f9ff\u200d]")
 SOURCE_LINE = re.compile(r"^出处：.*$", re.M)
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
-SPOKEN_NUMBERS = {"12345": "一二三四五", "110": "幺幺零", "119": "幺幺九", "120": "幺二零", "122": "幺二二"}
-_NUMBER = re.compile(r"(?<!\d)(" + "|".join(SPOKEN_NUMBERS) + r")(?!\d)")
 # masked personal information, said as a person would: "尾号5810", not "42015810"
 MASKED_EMAIL = re.compile(r"[A-Za-z0-9]\*{3}@\S*")
 MASKED_NUMBER = re.compile(r"[0-9A-Za-z]{0,4}\*{2,}([0-9]{1,4})(?![0-9])")
 MASKED_NAME = re.compile(r"([\u4e00-\u9fff])\*{1,3}")
 MASKED_REST = re.compile(r"\*{2,}")
 TAIL = re.compile(r"尾号(\d{1,4})")
+# on the telephone one is 幺, so that it is not heard as seven
 DIGITS = str.maketrans("0123456789", "零幺二三四五六七八九")
+
+
+@lru_cache(maxsize=8)
+def spoken_numbers(hotline: str, hotline_spoken: str, rules: str = str(DEFAULT_RULES)) -> dict[str, str]:
+    """Each service number a reply may give -> how it is read aloud."""
+    numbers = {n: n.translate(DIGITS) for rule in rules_for(rules).emergencies for n in rule.numbers}
+    if hotline:
+        numbers[hotline] = hotline_spoken or hotline.translate(DIGITS)
+    return numbers
+
+
+def _numbers() -> dict[str, str]:
+    return spoken_numbers(settings.get("HOTLINE_NUMBER"), settings.get("HOTLINE_NUMBER_SPOKEN"))
+
+
+@lru_cache(maxsize=8)
+def _number_pattern(numbers: tuple[str, ...]) -> re.Pattern:
+    # longest first, so that 96333 is never read as a shorter number inside it
+    return re.compile(r"(?<!\d)(" + "|".join(sorted(map(re.escape, numbers), key=len, reverse=True)) + r")(?!\d)")
 
 
 def unmasked_for_the_ear(text: str) -> str:
@@ -75,13 +99,16 @@ def chunks(text: str, limit: int = MAX_CHARS) -> list[str]:
 
 
 def ssml(text: str) -> str:
+    numbers = _numbers()
+
     def say(m: re.Match) -> str:
-        return f'<sub alias="{SPOKEN_NUMBERS[m.group(1)]}">{m.group(1)}</sub>'
+        return f'<sub alias="{numbers[m.group(1)]}">{m.group(1)}</sub>'
 
     def tail(m: re.Match) -> str:
         return f'尾号<sub alias="{m.group(1).translate(DIGITS)}">{m.group(1)}</sub>'
 
-    return "<speak>" + TAIL.sub(tail, _NUMBER.sub(say, escape(text))) + "</speak>"
+    spoken = _number_pattern(tuple(numbers)).sub(say, escape(text)) if numbers else escape(text)
+    return "<speak>" + TAIL.sub(tail, spoken) + "</speak>"
 
 
 def button_prompt(buttons: Iterable[dict[str, Any]]) -> str:

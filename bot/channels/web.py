@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 from pathlib import Path
 from typing import Optional, Text
@@ -11,15 +12,21 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.replies import too_busy
 from bot import settings
 from bot.channels import sessions
 from bot.channels.requests import error, json_body
-from bot.channels.rest import SENDER, ResidentRestInput, busy
+from bot.channels.rest import SENDER, ResidentRestInput
 from bot.tickets import feedback
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 ASSETS = {"chat.js": "application/javascript; charset=utf-8", "chat.css": "text/css; charset=utf-8"}
+
+
+def filled(page: str) -> str:
+    """The page and its script with the city's hotline number from settings, never typed into them."""
+    return page.replace("{{hotline_number}}", html.escape(settings.get("HOTLINE_NUMBER"), quote=True))
 
 
 def allowed_origins() -> set[str]:
@@ -49,7 +56,7 @@ class WebChatInput(ResidentRestInput):
         @bp.route("/", methods=["GET"], name="page")
         async def page(_: Request) -> HTTPResponse:
             return response.html(
-                (STATIC / "index.html").read_text(encoding="utf-8"),
+                filled((STATIC / "index.html").read_text(encoding="utf-8")),
                 headers={"Content-Security-Policy": "default-src 'self'; object-src 'none'; base-uri 'none'"},
             )
 
@@ -67,7 +74,7 @@ class WebChatInput(ResidentRestInput):
                 # only a conversation this server issued can rate its answers
                 return error(400, "缺少或无效的 sender。")
             if not self.within_limits(request, sessions.conversation_id(self.name(), sender), trusted=False):
-                return error(429, busy(settings.get("HOTLINE_NUMBER")))
+                return error(429, too_busy())
             try:
                 await asyncio.to_thread(feedback.record, "web", data.get("kind"), data.get("value"), sender)
             except feedback.FeedbackInvalid as exc:
@@ -81,4 +88,4 @@ class WebChatInput(ResidentRestInput):
         async def asset(_: Request, name: str) -> HTTPResponse:
             if name not in ASSETS:  # a fixed list: no path ever reaches the file system from the URL
                 return response.json({"error": "not found"}, status=404)
-            return response.text((STATIC / name).read_text(encoding="utf-8"), content_type=ASSETS[name])
+            return response.text(filled((STATIC / name).read_text(encoding="utf-8")), content_type=ASSETS[name])
