@@ -8,24 +8,25 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions import choices, replies
+from bot import intents
 from bot.records import queries
 from bot.records.search import Hit
 
 # Which kinds of plan item each plan question is about, most likely first.
 PLAN_KINDS = {
-    "ask_plan_overview": ("overview", "path", "measure", "concept"),
-    "ask_plan_target": ("target",),
-    "ask_plan_project": ("project",),
-    "ask_plan_department": ("measure",),
-    "ask_plan_agent": ("concept", "application"),
-    "ask_city_figures": ("city_figure",),
-    "ask_plan_application": ("application",),
+    intents.ASK_PLAN_OVERVIEW: ("overview", "path", "measure", "concept"),
+    intents.ASK_PLAN_TARGET: ("target",),
+    intents.ASK_PLAN_PROJECT: ("project",),
+    intents.ASK_PLAN_DEPARTMENT: ("measure",),
+    intents.ASK_PLAN_AGENT: ("concept", "application"),
+    intents.ASK_CITY_FIGURES: ("city_figure",),
+    intents.ASK_PLAN_APPLICATION: ("application",),
 }
 # When a plan question names nothing specific, the item that answers it in general.
 PLAN_GENERAL = {
-    "ask_plan_overview": "overview-action-plan",
-    "ask_plan_project": "project-eight-major-projects",
-    "ask_plan_agent": "concept-intelligent-agent",
+    intents.ASK_PLAN_OVERVIEW: "overview-action-plan",
+    intents.ASK_PLAN_PROJECT: "project-eight-major-projects",
+    intents.ASK_PLAN_AGENT: "concept-intelligent-agent",
 }
 
 
@@ -74,7 +75,7 @@ def plan_question(dispatcher: CollectingDispatcher, s: Session, intent: str, ter
     top, close = choices.decide(preferred)
     if top is None and not close:
         # nothing of the kind asked about: a general answer where there is one, else any record
-        if intent == "ask_plan_target":
+        if intent == intents.ASK_PLAN_TARGET:
             plan_targets(dispatcher, s)
             return
         if intent in PLAN_GENERAL:
@@ -93,11 +94,13 @@ def choice_buttons(hits: list[Hit]) -> list[dict[str, str]]:
     buttons = []
     for hit in hits:
         if hit.kind == "service":
-            buttons.append({"title": hit.title, "payload": replies.payload("ask_service", service=hit.title)})
+            buttons.append({"title": hit.title, "payload": replies.payload(intents.ASK_SERVICE, service=hit.title)})
         elif hit.kind == "plan_item":
-            buttons.append({"title": hit.title, "payload": replies.payload("ask_plan_overview", plan_item=hit.title)})
+            buttons.append(
+                {"title": hit.title, "payload": replies.payload(intents.ASK_PLAN_OVERVIEW, plan_item=hit.title)}
+            )
         elif hit.kind == "faq" and hit.record_id.startswith("hotline"):
-            buttons.append({"title": hit.title, "payload": replies.payload("ask_hotline")})
+            buttons.append({"title": hit.title, "payload": replies.payload(intents.ASK_HOTLINE)})
     return buttons
 
 
@@ -118,7 +121,7 @@ def from_search(dispatcher: CollectingDispatcher, s: Session, text: str) -> bool
 def answer_hit(dispatcher: CollectingDispatcher, s: Session, top: Hit) -> None:
     """Answer from the record a search hit names."""
     if top.kind == "service":
-        service(dispatcher, s, queries.service(s, top.record_id), "ask_service", None)
+        service(dispatcher, s, queries.service(s, top.record_id), intents.ASK_SERVICE, None)
     elif top.kind == "plan_item":
         plan_item(dispatcher, s, queries.plan_item(s, top.record_id))
     elif top.kind == "faq":

@@ -8,6 +8,7 @@ from rasa_sdk import Action
 
 from actions import replies
 from actions.context import apologise_on_failure
+from bot import intents
 
 # the parse-data key bot/nlp/resolver.py fills (kept in step with CANDIDATES there)
 CANDIDATES = "record_candidates"
@@ -24,11 +25,13 @@ def candidate_buttons(
             buttons.append(
                 {
                     "title": c["title"],
-                    "payload": replies.payload(c.get("aspect_intent") or "ask_service", service=c["title"]),
+                    "payload": replies.payload(c.get("aspect_intent") or intents.ASK_SERVICE, service=c["title"]),
                 }
             )
         else:
-            buttons.append({"title": c["title"], "payload": replies.payload("ask_plan_overview", plan_item=c["title"])})
+            buttons.append(
+                {"title": c["title"], "payload": replies.payload(intents.ASK_PLAN_OVERVIEW, plan_item=c["title"])}
+            )
     return buttons
 
 

@@ -10,28 +10,13 @@ from rasa_sdk import Tracker
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import replies
+from bot import intents
 
 logger = logging.getLogger(__name__)
 
-SERVICE_INTENTS = (
-    "ask_service",
-    "ask_service_materials",
-    "ask_service_where",
-    "ask_service_hours",
-    "ask_service_fee",
-    "ask_service_time_limit",
-    "ask_service_online",
-)
-PLAN_INTENTS = (
-    "ask_plan_overview",
-    "ask_plan_target",
-    "ask_plan_project",
-    "ask_plan_department",
-    "ask_plan_agent",
-    "ask_city_figures",
-    "ask_plan_application",
-)
-QUESTION_INTENTS = SERVICE_INTENTS + PLAN_INTENTS + ("ask_office", "ask_hotline")
+SERVICE_INTENTS = intents.SERVICE_INTENTS
+PLAN_INTENTS = intents.PLAN_INTENTS
+QUESTION_INTENTS = intents.QUESTION_INTENTS
 
 
 def latest_entity(tracker: Tracker, *names: str) -> Optional[str]:

@@ -17,6 +17,7 @@ from actions.context import (
     latest_entity,
     text_of,
 )
+from bot import intents
 from bot.records import queries
 from bot.records.db import session
 
@@ -49,7 +50,7 @@ class ActionFollowUp(Action):
         district = latest_entity(tracker, "district")
         service_term = latest_entity(tracker, "service")
         with session() as s:
-            if previous == "ask_office" or (previous is None and district and not service_term):
+            if previous == intents.ASK_OFFICE or (previous is None and district and not service_term):
                 name = district or tracker.get_slot("district")
                 if name:
                     answers.office(dispatcher, s, name)
@@ -57,7 +58,7 @@ class ActionFollowUp(Action):
             if previous in SERVICE_INTENTS or service_term:
                 record = queries.service_by_term(s, service_term or tracker.get_slot("service") or "")
                 if record:
-                    aspect = previous if previous in SERVICE_INTENTS else "ask_service"
+                    aspect = previous if previous in SERVICE_INTENTS else intents.ASK_SERVICE
                     answers.service(dispatcher, s, record, aspect, district or tracker.get_slot("district"))
                     return [SlotSet("service", record.name)] + ([SlotSet("district", district)] if district else [])
             if previous in PLAN_INTENTS:

@@ -9,12 +9,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import UserUtteranceReverted
 
 from actions.context import apologise_on_failure, user_intents
-from bot import settings
+from bot import intents, settings
 from bot.privacy import mask
 from bot.tickets import hours, store
 from bot.tickets.summary import summarise
 
-REASON_BY_INTENT = {"request_human": "resident_request", "complaint": "complaint", "nlu_fallback": "fallback"}
+REASON_BY_INTENT = {
+    intents.REQUEST_HUMAN: intents.REASON_RESIDENT_REQUEST,
+    intents.COMPLAINT: intents.REASON_COMPLAINT,
+    intents.NLU_FALLBACK: intents.REASON_FALLBACK,
+}
 HIDDEN_SLOTS = {"requested_slot", "session_started_metadata"}
 
 
@@ -54,7 +58,7 @@ def handoff_reason(tracker: Tracker) -> str:
     if metadata.get("handoff_reason"):
         return str(metadata["handoff_reason"])
     intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-    return REASON_BY_INTENT.get(intent, "flow")
+    return REASON_BY_INTENT.get(intent, intents.REASON_FLOW)
 
 
 def hand_off(dispatcher, tracker: Tracker, reason: str, lead: str = "", detail: Optional[dict] = None) -> None:
@@ -103,7 +107,7 @@ class ActionHandoff(Action):
     @apologise_on_failure
     def run(self, dispatcher, tracker, domain):
         reason = handoff_reason(tracker)
-        lead = "非常抱歉给您带来不好的体验，我们会认真处理您的意见。" if reason == "complaint" else ""
+        lead = "非常抱歉给您带来不好的体验，我们会认真处理您的意见。" if reason == intents.REASON_COMPLAINT else ""
         hand_off(dispatcher, tracker, reason, lead)
         return []
 
@@ -116,5 +120,5 @@ class ActionDefaultFallback(Action):
 
     @apologise_on_failure
     def run(self, dispatcher, tracker, domain):
-        hand_off(dispatcher, tracker, "fallback", "抱歉，这个问题我暂时答不上来。")
+        hand_off(dispatcher, tracker, intents.REASON_FALLBACK, "抱歉，这个问题我暂时答不上来。")
         return [UserUtteranceReverted()]

@@ -8,6 +8,7 @@ from rasa_sdk import Action
 
 from actions import answers
 from actions.context import PLAN_INTENTS, apologise_on_failure, last_question, latest_entity, text_of
+from bot import intents
 from bot.records.db import session
 
 
@@ -17,7 +18,7 @@ class ActionAnswerPlan(Action):
 
     @apologise_on_failure
     def run(self, dispatcher, tracker, domain):
-        intent = last_question(tracker, PLAN_INTENTS) or "ask_plan_overview"
+        intent = last_question(tracker, PLAN_INTENTS) or intents.ASK_PLAN_OVERVIEW
         term = latest_entity(tracker, "plan_item", "metric", "plan_project", "document")
         with session() as s:
             answers.plan_question(dispatcher, s, intent, term, text_of(tracker))

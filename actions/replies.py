@@ -11,11 +11,11 @@ ARTICLE_SOURCE = "长江日报2026年2月4日关于《武汉市数智经济发�
 
 # What each service question asks for, and the follow-up buttons offered after an answer.
 ASPECT_QUESTIONS = {
-    "ask_service_materials": "需要带什么材料？",
-    "ask_service_where": "在哪里办？",
-    "ask_service_online": "能网上办吗？",
-    "ask_service_time_limit": "多久能办好？",
-    "ask_service_fee": "收费吗？",
+    intents.ASK_SERVICE_MATERIALS: "需要带什么材料？",
+    intents.ASK_SERVICE_WHERE: "在哪里办？",
+    intents.ASK_SERVICE_ONLINE: "能网上办吗？",
+    intents.ASK_SERVICE_TIME_LIMIT: "多久能办好？",
+    intents.ASK_SERVICE_FEE: "收费吗？",
 }
 
 
@@ -42,21 +42,21 @@ def plan_answer(item: Any, children: Iterable[Any] = ()) -> str:
     return "\n".join(lines)
 
 
-def service_answer(service: Any, aspect: str = "ask_service", office: Optional[Any] = None) -> str:
+def service_answer(service: Any, aspect: str = intents.ASK_SERVICE, office: Optional[Any] = None) -> str:
     """Short and structured; the asked-for fact first, then where to confirm."""
     name = service.name
     materials = "；".join(service.materials)
-    if aspect == "ask_service_materials":
+    if aspect == intents.ASK_SERVICE_MATERIALS:
         body = [f"办理{name}需要带：{materials}。"]
-    elif aspect == "ask_service_where":
+    elif aspect == intents.ASK_SERVICE_WHERE:
         body = [f"{name}的办理地点：{service.where}。", f"网上办：{service.online}"]
-    elif aspect == "ask_service_fee":
+    elif aspect == intents.ASK_SERVICE_FEE:
         body = [f"{name}的费用：{service.fee}。"]
-    elif aspect == "ask_service_time_limit":
+    elif aspect == intents.ASK_SERVICE_TIME_LIMIT:
         body = [f"{name}的办理时限：{service.time_limit}。"]
-    elif aspect == "ask_service_online":
+    elif aspect == intents.ASK_SERVICE_ONLINE:
         body = [f"{name}网上办理：{service.online}。"]
-    elif aspect == "ask_service_hours":
+    elif aspect == intents.ASK_SERVICE_HOURS:
         body = [f"{name}请在工作时间到{service.where}办理，各窗口办公时间以现场公示为准。"]
     else:
         body = [
@@ -145,7 +145,7 @@ def did_you_mean() -> str:
 
 def none_of_these() -> dict[str, str]:
     # Rasa's two-stage fallback treats out_of_scope as "no, none of these"
-    return {"title": "都不是", "payload": "/out_of_scope"}
+    return {"title": "都不是", "payload": f"/{intents.OUT_OF_SCOPE}"}
 
 
 def apology() -> str:
@@ -155,6 +155,30 @@ def apology() -> str:
 
 def too_busy() -> str:
     return f"您发送消息太频繁了，请稍等一分钟再试。急事请直接拨打{hotline()}市民服务热线。"
+
+
+# ---- what the channels say themselves, before or without asking Rasa (bot/channels/) ----
+EMPTY_MESSAGE = "您好像还没有输入内容。请问有什么可以帮您？"
+FEEDBACK_THANKS = "感谢您的评价！"
+FEEDBACK_NOT_SAVED = "评价暂时无法保存，请稍后再试。"
+
+
+def too_long(limit: int) -> str:
+    return f"您的消息有点长（超过{limit}字），请简要说一下想办的事或想问的问题。"
+
+
+# on the telephone: short, for the ear, no brackets
+CALL_RATING_PROMPT = "请为本次服务评价：非常满意请按5，满意按4，一般按3，不满意按2，非常不满意按1。"
+CALL_TOO_LONG = "不好意思，您说的内容有点长，请简单说一下想办的事或想问的问题。"
+CALL_RATING_THANKS = "感谢您的评价，再见！"
+CALL_KEYS_HINT = "按0可以转人工服务；有问题也可以直接说出来。"
+CALL_SILENCE = "您好，请问您还在吗？有什么可以帮您？也可以按0转人工。"
+CALL_NOT_HEARD = "不好意思，没有听清，请您再说一遍。"
+CALL_SAY_AGAIN = "好的，请您再说一遍。"
+
+
+def call_heard_right(text: str) -> str:
+    return f"不好意思，我听到的是：“{text[:40]}”，对吗？请说“对”或“不对”。"
 
 
 INTENT_LABELS = intents.INTENT_LABELS

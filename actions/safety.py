@@ -9,12 +9,14 @@ from rasa_sdk import Action
 from actions import choices, replies
 from actions.context import apologise_on_failure, text_of, user_intents
 from actions.handoff import hand_off
-from bot import settings
+from bot import intents, settings
 from bot.records import queries
 from bot.records.db import session
 from bot.safety.emergency import SELF_HARM, alarm
 
 ABUSE_LIMIT = 3  # the third insult in a conversation ends it, politely
+# the key of the custom payload that tells a channel which numbers to show or dial
+ALARM_KEY = "emergency"  # not an intent
 
 
 class ActionEmergency(Action):
@@ -37,11 +39,11 @@ class ActionEmergency(Action):
         detail = {"kinds": kinds, "numbers": numbers}
         dispatcher.utter_message(
             text=text,
-            json_message={"emergency": {"type": kinds[0], "types": kinds, "number": numbers[0], "numbers": numbers}},
+            json_message={ALARM_KEY: {"type": kinds[0], "types": kinds, "number": numbers[0], "numbers": numbers}},
         )
         if SELF_HARM in kinds or tracker.get_latest_input_channel() == "hotline":
             try:
-                hand_off(dispatcher, tracker, "emergency", detail=detail)
+                hand_off(dispatcher, tracker, intents.REASON_EMERGENCY, detail=detail)
             except Exception:  # the number has been given already; a ticket failure must not hide it
                 dispatcher.utter_message(text=f"如需人工帮助，请拨打{settings.get('HOTLINE_NUMBER')}。")
         return []
@@ -52,7 +54,7 @@ class ActionAbuse(Action):
         return "action_abuse"
 
     def run(self, dispatcher, tracker, domain):
-        insults = sum(1 for intent in user_intents(tracker) if intent == "insult")
+        insults = sum(1 for intent in user_intents(tracker) if intent == intents.INSULT)
         if insults >= ABUSE_LIMIT:
             dispatcher.utter_message(
                 text=f"我们的对话就先到这里。如需帮助，欢迎随时再来，或拨打{settings.get('HOTLINE_NUMBER')}。",

@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers, choices, replies
 from actions.context import SERVICE_INTENTS, apologise_on_failure, last_question, latest_entity, text_of
+from bot import intents
 from bot.records import queries
 from bot.records.db import session
 
@@ -21,7 +22,7 @@ class ActionAnswerService(Action):
 
     @apologise_on_failure
     def run(self, dispatcher, tracker, domain):
-        aspect = last_question(tracker, SERVICE_INTENTS) or "ask_service"
+        aspect = last_question(tracker, SERVICE_INTENTS) or intents.ASK_SERVICE
         term = tracker.get_slot("service")
         district = tracker.get_slot("district")
         with session() as s:

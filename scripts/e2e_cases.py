@@ -71,7 +71,7 @@ def judge(expect: dict[str, Any], turn: Turn, names: dict[str, str]) -> Optional
     """None when the reply is right, else why not (short, for the report)."""
     kind = expect.get("type", "answer")
     text = turn.text
-    if kind == "emergency":
+    if kind == "emergency":  # not an intent: a kind of case
         if not turn.emergency:
             return "no emergency reply"
         missing = [m for m in expect.get("must") or [] if not _has(text, m)]
@@ -128,7 +128,7 @@ class RestClient:
                 turn.texts.append(reply["text"])
             turn.buttons += [b.get("title", "") for b in reply.get("buttons") or []]
             custom = reply.get("custom") or {}
-            turn.emergency |= "emergency" in custom
+            turn.emergency |= "emergency" in custom  # not an intent: the payload key
             turn.handoff |= "handoff" in custom
         return turn
 

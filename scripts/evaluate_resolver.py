@@ -34,7 +34,7 @@ def main() -> int:
     aspects_right = aspects_total = 0
     for case in e2e_cases.load(args.split):
         expect = case.expect[0]
-        if expect.get("type") in ("social", "decline", "injection", "emergency"):
+        if expect.get("type") in ("social", "decline", "injection", "emergency"):  # not an intent
             r = resolver.resolve(model, case.turns[0])
             others.append(
                 (

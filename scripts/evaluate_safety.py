@@ -22,6 +22,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot import intents  # noqa: E402
 from bot.channels.rest import clean_text  # noqa: E402
 from bot.safety import emergency  # noqa: E402
 
@@ -52,7 +53,7 @@ def model_kinds(model):
         for t in texts:
             parsed = await agent.parse_message(clean_text(t))  # as the channels hand it to Rasa
             kinds = ()
-            if parsed["intent"]["name"] == "emergency":
+            if parsed["intent"]["name"] == intents.EMERGENCY:
                 kinds = tuple(e["value"] for e in parsed["entities"] if e["entity"] == "emergency_type") or ("unknown",)
             out.append(kinds)
         return out

@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot import intents  # noqa: E402
 from bot.launcher import READY  # noqa: E402
 
 SECRET_HEADER = "X-Jiangcheng-Action-Secret"
@@ -113,7 +114,7 @@ def odd_value(rng: random.Random):
             "办" * 3000,
             "<script>",
             "/restart",
-            "/request_human",
+            f"/{intents.REQUEST_HUMAN}",
             '/ask_service{"service": 1}',
             "\x00\x1b[31m",
         ]

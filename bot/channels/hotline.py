@@ -16,8 +16,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.replies import apology
-from bot import settings
+from actions import replies as wording
+from bot import intents, settings
 from bot.channels import sessions, speech
 from bot.channels.requests import error, json_body
 from bot.channels.rest import clean_text, converse
@@ -25,8 +25,6 @@ from bot.http.secrets import bearer, same_secret
 from bot.tickets import calls, feedback, store
 
 logger = logging.getLogger(__name__)
-RATING_PROMPT = "请为本次服务评价：非常满意请按5，满意按4，一般按3，不满意按2，非常不满意按1。"
-TOO_LONG = "不好意思，您说的内容有点长，请简单说一下想办的事或想问的问题。"
 EVENTS = {"start", "message", "silence", "dtmf", "hangup"}
 CALL_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 YES = {"对", "是", "是的", "对的", "对啊", "嗯", "嗯嗯", "没错", "正确", "对头", "是滴", "对头对头", "好"}
@@ -89,7 +87,7 @@ class HotlineInput(InputChannel):
                 return error(400, "digits 必须是按键字符（0-9、*、#）。")
             if text and len(text) > int(settings.get("MAX_MESSAGE_CHARS")):
                 # before any other work: a long text costs no more than a short one
-                return response.json(Call(call_id, on_new_message).say(TOO_LONG))
+                return response.json(Call(call_id, on_new_message).say(wording.CALL_TOO_LONG))
             try:
                 result = await Call(call_id, on_new_message).handle(event, text or "", confidence, digits or "")
             except Exception:  # call state unreadable (database down): still tell the caller something
@@ -98,7 +96,7 @@ class HotlineInput(InputChannel):
                     "call_id": call_id,
                     "action": "continue",
                     "handoff": None,
-                    "replies": speech.speakable([{"text": apology()}]),
+                    "replies": speech.speakable([{"text": wording.apology()}]),
                 }
             return response.json(result)
 
@@ -135,7 +133,7 @@ class Call:
         if action == "end" and rate and state is not None and state.status == "active":
             # before the line closes, the caller may rate the call on the keypad (好差评)
             state.status = "rating"
-            messages = messages + [{"text": RATING_PROMPT}]
+            messages = messages + [{"text": wording.CALL_RATING_PROMPT}]
             action = "continue"
         return {"call_id": self.call_id, "action": action, "replies": speech.speakable(messages), "handoff": handoff}
 
@@ -152,7 +150,7 @@ class Call:
     async def _handle(self, state, event: str, text: str, confidence: Optional[float], digits: str) -> dict:
         if event == "start":
             state.silences, state.pending_text, state.status = 0, None, "active"
-            return self.respond(await self.ask("/greet"), state=state)
+            return self.respond(await self.ask(f"/{intents.GREET}"), state=state)
         if event == "hangup":
             state.status, state.pending_text = "ended", None
             return self.respond([], "end")
@@ -161,27 +159,31 @@ class Call:
             if state.status == "rating" and digits[:1] in {str(n) for n in range(lowest, highest + 1)}:
                 await asyncio.to_thread(feedback.record, "hotline", "rating", int(digits[0]), self.sender)
                 state.status = "ended"
-                return self.say("感谢您的评价，再见！", "end")
+                return self.say(wording.CALL_RATING_THANKS, "end")
             if digits.startswith("0"):
-                return self.respond(await self.ask("/request_human", {"handoff_reason": "dtmf_0"}))
-            return self.say("按0可以转人工服务；有问题也可以直接说出来。")
+                return self.respond(
+                    await self.ask(f"/{intents.REQUEST_HUMAN}", {"handoff_reason": intents.REASON_DTMF_0})
+                )
+            return self.say(wording.CALL_KEYS_HINT)
         if event == "silence":
             state.silences += 1
             if state.silences >= 2:
-                return self.respond(await self.ask("/request_human", {"handoff_reason": "silence"}))
-            return self.say("您好，请问您还在吗？有什么可以帮您？也可以按0转人工。")
+                return self.respond(
+                    await self.ask(f"/{intents.REQUEST_HUMAN}", {"handoff_reason": intents.REASON_SILENCE})
+                )
+            return self.say(wording.CALL_SILENCE)
         # a message
         state.silences = 0
         if not text:
-            return self.say("不好意思，没有听清，请您再说一遍。")
+            return self.say(wording.CALL_NOT_HEARD)
         if state.pending_text:
             pending, state.pending_text = state.pending_text, None
             if _words(text) in YES:
                 return self.respond(await self.ask(pending), state=state)
             if _words(text) in NO:
-                return self.say("好的，请您再说一遍。")
+                return self.say(wording.CALL_SAY_AGAIN)
         threshold = float(settings.get("HOTLINE_ASR_CONFIRM_BELOW"))
         if confidence is not None and confidence < threshold:
             state.pending_text = text
-            return self.say(f"不好意思，我听到的是：“{text[:40]}”，对吗？请说“对”或“不对”。")
+            return self.say(wording.call_heard_right(text))
         return self.respond(await self.ask(text), state=state)

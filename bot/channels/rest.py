@@ -15,7 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.replies import apology, too_busy
+from actions.replies import EMPTY_MESSAGE, apology, too_busy, too_long
 from bot import settings, trackers
 from bot.channels import limits, sessions
 from bot.channels.requests import error, json_body
@@ -109,7 +109,7 @@ class ResidentRestInput(RestInput):
             return [
                 {
                     "recipient_id": sender,
-                    "text": f"您的消息有点长（超过{self.max_chars()}字），请简要说一下想办的事或想问的问题。",
+                    "text": too_long(self.max_chars()),
                 }
             ]
         return None
@@ -117,7 +117,7 @@ class ResidentRestInput(RestInput):
     def polite_reply(self, sender: str, text: str) -> Optional[list[dict[str, Any]]]:
         """A reply without asking Rasa, for input that is not a question."""
         if not text:
-            return [{"recipient_id": sender, "text": "您好像还没有输入内容。请问有什么可以帮您？"}]
+            return [{"recipient_id": sender, "text": EMPTY_MESSAGE}]
         return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -12,7 +12,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.replies import too_busy
+from actions.replies import FEEDBACK_NOT_SAVED, FEEDBACK_THANKS, too_busy
 from bot import settings
 from bot.channels import sessions
 from bot.channels.requests import error, json_body
@@ -81,8 +81,8 @@ class WebChatInput(ResidentRestInput):
                 return error(400, f"评价内容无效：{exc}")
             except Exception:  # database unavailable: say so, never a stack trace
                 logger.exception("feedback could not be stored")
-                return error(503, "评价暂时无法保存，请稍后再试。")
-            return response.json({"status": "ok", "message": "感谢您的评价！"})
+                return error(503, FEEDBACK_NOT_SAVED)
+            return response.json({"status": "ok", "message": FEEDBACK_THANKS})
 
         @bp.route("/static/<name>", methods=["GET"])
         async def asset(_: Request, name: str) -> HTTPResponse:

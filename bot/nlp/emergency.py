@@ -23,7 +23,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import settings
+from bot import intents, settings
 from bot.fingerprint import files_digest
 from bot.safety import instructions
 from bot.safety.classifier import ORDINARY, EmergencyClassifier, example_files, load_examples
@@ -31,10 +31,10 @@ from bot.safety.detector import EmergencyDetector as Detector
 from bot.safety.emergency import DEFAULT_RULES, Rules, rules_for, without_figures
 
 logger = logging.getLogger(__name__)
-EMERGENCY = "emergency"
+EMERGENCY = intents.EMERGENCY
 # a message that instructs the assistant (bot/safety/instructions.py): neither an emergency nor any
 # other request, whatever the intent model made of it
-INSTRUCTION = "instruction"
+INSTRUCTION = intents.INSTRUCTION
 # TfidfVectorizer keeps its idf weights as a sparse matrix: the one type skops does not trust by default
 TRUSTED = {"scipy.sparse._csr.csr_matrix"}
 MODEL_FILE = "emergency_classifier.skops"

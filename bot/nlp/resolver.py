@@ -25,7 +25,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import normalise, resolver, settings
+from bot import intents, normalise, resolver, settings
 from bot.fingerprint import files_digest
 from bot.records.loader import load_records
 from bot.resolver import examples as record_examples
@@ -33,37 +33,21 @@ from bot.resolver import examples as record_examples
 logger = logging.getLogger(__name__)
 MODEL_FILE = "record_model.skops"
 VOCABULARY_FILE = "vocabulary.json"
-SERVICE_INTENTS = {
-    "ask_service",
-    "ask_service_materials",
-    "ask_service_where",
-    "ask_service_hours",
-    "ask_service_fee",
-    "ask_service_time_limit",
-    "ask_service_online",
-}
-PLAN_INTENTS = {
-    "ask_plan_overview",
-    "ask_plan_target",
-    "ask_plan_project",
-    "ask_plan_department",
-    "ask_plan_agent",
-    "ask_city_figures",
-    "ask_plan_application",
-}
+SERVICE_INTENTS = set(intents.SERVICE_INTENTS)
+PLAN_INTENTS = set(intents.PLAN_INTENTS)
 PLAN_ENTITIES = {"plan_item", "metric", "plan_project", "document"}
 # what the resident did is clear from the words alone, whatever record they mention
 KEEP = {
-    "greet",
-    "goodbye",
-    "thank",
-    "bot_challenge",
-    "affirm",
-    "deny",
-    "request_human",
-    "insult",
-    "instruction",
-    "inform",
+    intents.GREET,
+    intents.GOODBYE,
+    intents.THANK,
+    intents.BOT_CHALLENGE,
+    intents.AFFIRM,
+    intents.DENY,
+    intents.REQUEST_HUMAN,
+    intents.INSULT,
+    intents.INSTRUCTION,
+    intents.INFORM,
 }
 # a complaint stays one when the resident says so; otherwise the intent model's guess may yield
 COMPLAINT_WORDS = re.compile(r"投诉|举报|不满|差劲|太差|态度|气死|曝光|告你们|反映")
@@ -72,23 +56,23 @@ COMPLAINT_PROCESS = re.compile(
     r"(去|在|到|找)?哪(里|儿|个|家)?(投诉|举报|反映)|(投诉|举报|反映).{0,4}(找哪|找谁|打什么|打哪|电话|渠道|方式|怎么弄)|怎么(投诉|举报|反映)"
 )
 # intents whose own answer is right unless the resolver is clearly sure of a record
-STRICT = {"ask_advice", "sensitive", "out_of_scope", "chitchat"}
+STRICT = {intents.ASK_ADVICE, intents.SENSITIVE, intents.OUT_OF_SCOPE, intents.CHITCHAT}
 STRICT_NONE_MAX = 0.5
 # intents of messages that name no record, for the model's `none` class
 NONE_INTENTS = {
-    "greet",
-    "goodbye",
-    "thank",
-    "bot_challenge",
-    "affirm",
-    "deny",
-    "request_human",
-    "complaint",
-    "out_of_scope",
-    "chitchat",
-    "insult",
-    "sensitive",
-    "ask_advice",
+    intents.GREET,
+    intents.GOODBYE,
+    intents.THANK,
+    intents.BOT_CHALLENGE,
+    intents.AFFIRM,
+    intents.DENY,
+    intents.REQUEST_HUMAN,
+    intents.COMPLAINT,
+    intents.OUT_OF_SCOPE,
+    intents.CHITCHAT,
+    intents.INSULT,
+    intents.SENSITIVE,
+    intents.ASK_ADVICE,
 }
 RECORD_ENTITIES = {"service"} | PLAN_ENTITIES
 # the parse-data key of the records that could be meant, and how likely one must be to be offered
@@ -116,7 +100,7 @@ def nlu_examples(messages: Iterable[Message]) -> list[tuple[str, str]]:
             found.append((text, labels.pop()))
         elif not labels and (
             intent in NONE_INTENTS
-            or intent.startswith("emergency")
+            or intent.startswith(intents.EMERGENCY)
             or (intent in SERVICE_INTENTS and not message.get(ENTITIES))
         ):
             found.append((text, record_examples.NONE))
@@ -253,7 +237,7 @@ class RecordResolver(GraphComponent):
             ],
             add_to_output=True,
         )
-        if intent == "complaint" and COMPLAINT_WORDS.search(text) and not COMPLAINT_PROCESS.search(text):
+        if intent == intents.COMPLAINT and COMPLAINT_WORDS.search(text) and not COMPLAINT_PROCESS.search(text):
             return  # a complaint said as one; "想投诉，找哪个" asks where to complain, and is answered
         if intent in STRICT and found.none >= STRICT_NONE_MAX:
             return  # a question for a doctor or a lawyer, or small talk, unless a record is clearly meant
@@ -283,7 +267,7 @@ class RecordResolver(GraphComponent):
             message.set(ENTITIES, entities, add_to_output=True)
             self._set_intent(
                 message,
-                found.aspect_intent or (intent if intent in SERVICE_INTENTS else "ask_service"),
+                found.aspect_intent or (intent if intent in SERVICE_INTENTS else intents.ASK_SERVICE),
                 top.probability,
             )
         elif top.kind == "plan" and title and not named & PLAN_ENTITIES and ("service" not in named or strong):
@@ -291,7 +275,7 @@ class RecordResolver(GraphComponent):
             entities.append(_entity("plan_item", title, text))
             message.set(ENTITIES, entities, add_to_output=True)
             if intent not in PLAN_INTENTS:
-                self._set_intent(message, "ask_plan_overview", top.probability)
+                self._set_intent(message, intents.ASK_PLAN_OVERVIEW, top.probability)
 
     @staticmethod
     def _set_intent(message: Message, name: str, confidence: float) -> None:

@@ -20,6 +20,7 @@ import numpy as np
 import yaml
 
 from bot import normalise, settings
+from bot.intents import ASK_SERVICE
 from bot.resolver.examples import NONE
 
 ASPECTS = settings.ROOT / "data" / "lexicon" / "aspects.yml"
@@ -91,7 +92,7 @@ def load_aspects(path: Path = ASPECTS) -> Aspects:
             patterns[aspect] = re.compile("|".join(f"(?:{p})" for p in entry["patterns"]))
         except (re.error, KeyError, TypeError) as exc:
             raise ValueError(f"{Path(path).name}: aspect {aspect}: {exc}") from exc
-        intents[aspect] = str(entry.get("intent") or "ask_service")
+        intents[aspect] = str(entry.get("intent") or ASK_SERVICE)
     return Aspects(intents, patterns)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from bot.intents import HANDOFF_REASONS, INTENT_LABELS
+from bot.intents import COMPLAINT, HANDOFF_REASONS, INTENT_LABELS, REQUEST_HUMAN
 from bot.privacy import mask
 
 
 def summarise(reason: str, intents: list[str], slots: dict, last_question: Optional[str]) -> str:
-    topics = [INTENT_LABELS[i] for i in intents if i in INTENT_LABELS and i not in ("request_human", "complaint")]
+    topics = [INTENT_LABELS[i] for i in intents if i in INTENT_LABELS and i not in (REQUEST_HUMAN, COMPLAINT)]
     parts = []
     subject = "、".join(dict.fromkeys(topics[-2:])) if topics else ""
     detail = "，".join(
