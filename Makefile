@@ -91,7 +91,7 @@ test: setup chromium nginx
 
 # No server, no PostgreSQL, no browser, no trained model: what a contributor runs before every commit.
 test-fast: $(VENV)/.installed
-	@$(PY) -m pytest -q -m "not servers and not postgres" -p no:cacheprovider
+	@$(PY) -m pytest -q -n auto --dist loadfile -m "not servers and not postgres" -p no:cacheprovider
 
 LINTED := bot actions scripts tests
 lint: $(VENV)/.installed

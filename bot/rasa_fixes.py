@@ -2,7 +2,7 @@
 
 Rasa checks every action server response with `jsonschema.validate`, which first validates the
 (large, constant) response schema itself against the JSON Schema metaschema on every call: 48 ms
-of a 90 ms reply on this machine (cProfile over 80 replies, see README "Speed"). The response is
+of a 90 ms reply on this machine (cProfile over 80 replies, see docs/evaluation.md "Speed"). The response is
 still validated in full here; only the check of the constant schema is done once.
 """
 

@@ -1,7 +1,7 @@
 """Configuration from environment variables, with the documented defaults in one place.
 
 Every process (launcher, action server, CLI, tests) reads its settings here, so the defaults
-listed in the README cannot drift apart between them.
+listed in docs/production.md cannot drift apart between them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# name -> (default, meaning); the README's configuration table is written from this.
+# name -> (default, meaning); the table in docs/production.md ("Environment variables") is written from this.
 DEFAULTS: dict[str, tuple[str, str]] = {
     "DATABASE_URL": (f"sqlite:///{ROOT / 'var' / 'records.db'}", "records database (SQLAlchemy URL)"),
     "RECORDS_DIR": (str(ROOT / "data" / "records"), "folder of the record YAML files"),

@@ -2,7 +2,7 @@
 
 Rasa 3.6 fixes scikit-learn's C at 1.0; on our sparse word and character features a weaker
 regularisation classifies better (C chosen by 5-fold cross-validation on the training data only,
-see README "Understanding residents").
+see docs/evaluation.md "Understanding, measured blind").
 """
 
 from __future__ import annotations
