@@ -70,7 +70,7 @@ def list_path(name: str) -> Path:
 
 
 def manifest() -> list[dict]:
-    """What each list covers, who wrote it, its first figures and its role (regression, dev or test)."""
+    """What each list covers, who wrote it, its first figures and its role (regression, dev, test or read)."""
     return yaml.safe_load((LISTS_DIR / "manifest.yml").read_text(encoding="utf-8"))["lists"]
 
 

@@ -17,8 +17,9 @@ from tests.conftest import RECORDS_DIR
 RULES = load_rules(DEFAULT_RULES)
 TYPES = [rule.type for rule in RULES.emergencies]
 MANIFEST = manifest()
-# test lists are only reported (scripts/evaluate_safety.py --figures-only), never asserted on while tuning
-LISTS = [entry["file"] for entry in MANIFEST if entry["role"] != "test"]
+# test lists are only reported (scripts/evaluate_safety.py --figures-only), never asserted on while tuning;
+# read lists are former test lists whose misses were read but not yet fixed
+LISTS = [entry["file"] for entry in MANIFEST if entry["role"] not in {"test", "read"}]
 EVERY_LIST = [entry["file"] for entry in MANIFEST]
 FAQ = {f["id"]: f for f in load_records(RECORDS_DIR)["faq"]}
 
@@ -32,7 +33,7 @@ def test_the_manifest_names_every_list_once_with_who_wrote_it_and_what_it_showed
     assert len(named) == len(set(named))
     assert set(named) == {p.name for p in LISTS_DIR.glob("*.yml")} - {"manifest.yml"}
     for entry in MANIFEST:
-        assert entry["role"] in {"regression", "dev", "test"}, entry["file"]
+        assert entry["role"] in {"regression", "dev", "test", "read"}, entry["file"]
         assert entry["covers"].strip() and entry["written_by"].strip() and entry["first_measured"].strip()
 
 
