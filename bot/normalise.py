@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 import yaml
 
@@ -147,6 +147,19 @@ def lexicon() -> Lexicon:
     return load_lexicon()
 
 
+@lru_cache(maxsize=1)
+def default_words() -> Any:
+    """A jieba tokenizer with the default dictionary only. The NLU pipeline's JiebaTokenizer loads the
+    records' names into jieba's global dictionary, which keeps 居民身份证补领 as one word and hides the
+    身份证 it shares with a resident's phrasing; the resolver and the typo repair must also read the same
+    in the pipeline as in scripts/evaluate_resolver.py, where their thresholds are tuned."""
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.check_initialized()
+    return tokenizer
+
+
 class TypoRepair:
     """Words written with other characters of the same sound (户口笨, 驾使证, 带款) or in pinyin
     (shenfenzheng), mapped to the vocabulary word of that sound. Careful, because most homophones are
@@ -155,10 +168,7 @@ class TypoRepair:
     same tones, never where two vocabulary words share a sound, pinyin only as a whole Latin word."""
 
     def __init__(self, vocabulary: Iterable[str]):
-        import jieba
-
-        self._dictionary = jieba.dt
-        self._dictionary.check_initialized()
+        self._dictionary = default_words()
         self.words = {w for w in vocabulary if 2 <= len(w) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", w)}
         self.by_sound: dict[str, str] = {}
         self.by_tones: dict[str, str] = {}

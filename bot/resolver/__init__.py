@@ -102,9 +102,7 @@ def aspects() -> Aspects:
 
 
 def _words(text: str) -> list[str]:
-    import jieba
-
-    return [w for w in jieba.lcut(text) if w.strip()]
+    return [w for w in normalise.default_words().lcut(text) if w.strip()]
 
 
 @dataclass

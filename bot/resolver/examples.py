@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from bot import settings
+from bot import normalise, settings
 
 SITUATIONS = settings.ROOT / "data" / "lexicon" / "situations.yml"
 NONE = "none"
@@ -119,15 +119,13 @@ def titles(records: dict[str, list[dict[str, Any]]]) -> dict[str, str]:
 
 def vocabulary(records: dict[str, list[dict[str, Any]]], extra: Iterable[str] = ()) -> set[str]:
     """Words the typo repair may repair towards: record names, aliases and their jieba words."""
-    import jieba
-
     words: set[str] = set(extra)
     texts: list[str] = []
     for service in records.get("services") or []:
         texts += [service["name"], *(service.get("aliases") or [])]
     for item in records.get("plan_items") or []:
         texts += [item["title"], *(item.get("aliases") or [])]
-    tokenizer = jieba.Tokenizer()
+    tokenizer = normalise.default_words()
     for text in texts:
         words.update(w for w in tokenizer.cut(text) if len(w) >= 2)
     return words
