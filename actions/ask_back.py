@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
+from functools import lru_cache
 from typing import Any, Optional, Text
 
 from rasa_sdk import Action
 
 from actions import replies
 from actions.context import apologise_on_failure
-from bot import intents
+from bot import intents, normalise
+from bot.resolver.examples import load_situations
 
 # the parse-data key bot/nlp/resolver.py fills (kept in step with CANDIDATES there)
 CANDIDATES = "record_candidates"
@@ -33,6 +38,62 @@ def candidate_buttons(
                 {"title": c["title"], "payload": replies.payload(intents.ASK_PLAN_OVERVIEW, plan_item=c["title"])}
             )
     return buttons
+
+
+# "the second one": a choice named by its place, as callers answer a spoken question
+_ORDINALS = (
+    re.compile(r"第(一|1)(个|项|种)|头一个|前面那个|前一个"),
+    re.compile(r"第(二|2)(个|项|种)|后面那个|后一个"),
+    re.compile(r"第(三|3)(个|项|种)|最后(那|一)个"),
+)
+
+
+@lru_cache(maxsize=1)
+def _situations() -> dict[str, list[str]]:
+    return load_situations()
+
+
+def offered_before(tracker) -> list[dict[str, Any]]:
+    """The buttons of the question back the assistant asked just before the latest message."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif event.get("event") == "bot" and users == 1:
+            if (event.get("text") or "").startswith(replies.did_you_mean()):
+                return list((event.get("data") or {}).get("buttons") or [])
+    return []
+
+
+def choice_taken(tracker) -> Optional[tuple[str, str]]:
+    """(intent, service name) of the offered service the resident's answer picks: by its place ("第二个"),
+    by the words that tell it from the others ("补领"), or by an everyday phrasing of its action
+    (data/lexicon/situations.yml: "补办" for 补领). None unless exactly one choice fits."""
+    choices = []
+    for button in offered_before(tracker):
+        intent, _, entities = str(button.get("payload") or "").lstrip("/").partition("{")
+        service = json.loads("{" + entities).get("service") if entities else None
+        if service:
+            choices.append((intent, str(service)))
+    if not choices:
+        return None
+    said = normalise.for_matching((tracker.latest_message or {}).get("text") or "")
+    if len(said) > 20:
+        return None
+    for place, pattern in enumerate(_ORDINALS):
+        if place < len(choices) and pattern.search(said):
+            return choices[-1] if place == 2 else choices[place]
+    shared = os.path.commonprefix([name for _, name in choices]) if len(choices) > 1 else ""
+    situations = _situations()
+    fits = []
+    for choice in choices:
+        rest = choice[1][len(shared) :]
+        phrases = [rest] + [p for action, ps in situations.items() if action in rest for p in ps if len(p) >= 2]
+        if rest and any(p in said for p in phrases):
+            fits.append(choice)
+    return fits[0] if len(fits) == 1 else None
 
 
 class ActionAskService(Action):

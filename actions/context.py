@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 SERVICE_INTENTS = intents.SERVICE_INTENTS
 PLAN_INTENTS = intents.PLAN_INTENTS
 QUESTION_INTENTS = intents.QUESTION_INTENTS
+REPHRASE = "utter_ask_rephrase"
 
 
 def latest_entity(tracker: Tracker, *names: str) -> Optional[str]:
@@ -44,6 +45,25 @@ def last_question(
     if skip_latest:
         next(intents, None)
     return next((i for i in intents if i in among), None)
+
+
+def previous_message_answered(tracker: Tracker) -> bool:
+    """Whether the resident's message before the latest got an answer: not a question back ("您是想问",
+    which service), not a request to say it again."""
+    replies_seen: list[dict] = []
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif event.get("event") == "bot" and users == 1:
+            replies_seen.append(event)
+    asked = (replies.did_you_mean(), replies.ask_which_service())
+    return bool(replies_seen) and not any(
+        (e.get("text") or "").startswith(asked) or (e.get("metadata") or {}).get("utter_action") == REPHRASE
+        for e in replies_seen
+    )
 
 
 def text_of(tracker: Tracker) -> str:

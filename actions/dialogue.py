@@ -8,7 +8,7 @@ from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
 from actions import answers, choices, replies
-from actions.ask_back import candidate_buttons
+from actions.ask_back import candidate_buttons, choice_taken
 from actions.context import (
     PLAN_INTENTS,
     SERVICE_INTENTS,
@@ -17,13 +17,17 @@ from actions.context import (
     latest_entity,
     text_of,
 )
-from bot import intents
+from bot import intents, normalise, resolver
 from bot.records import queries
 from bot.records.db import session
 
 # intents offered as clarification choices must be questions a button can re-ask
 CLARIFIABLE = set(replies.INTENT_LABELS)
 CLOSE_INTENTS = 0.25  # an intent this close to the top one is offered as a choice too
+# a message this short that names no record, right after a question about a service, asks more about
+# that service ("能领几个月", "利息要自己出吗"): a clerk answers it, and does not ask which service
+FOLLOW_UP_MAX_CHARS = 14
+RECORD_ENTITIES = ("service", "plan_item", "metric", "plan_project", "document")
 
 
 class ActionAnswerHotline(Action):
@@ -79,6 +83,11 @@ class ActionAskAffirmation(Action):
     @apologise_on_failure
     def run(self, dispatcher, tracker, domain):
         message = tracker.latest_message or {}
+        events = self._choice(dispatcher, tracker)
+        if events is None:
+            events = self._follow_up(dispatcher, tracker, message)
+        if events is not None:
+            return events
         ranking = [r for r in message.get("intent_ranking", []) if r.get("name") in CLARIFIABLE]
         entities = {e["entity"]: e["value"] for e in message.get("entities", []) if e.get("entity") and e.get("value")}
         # a clear search hit is answered; else the records the resolver found close are offered by
@@ -111,3 +120,44 @@ class ActionAskAffirmation(Action):
         else:
             dispatcher.utter_message(response="utter_ask_rephrase")
         return []
+
+    @staticmethod
+    def _choice(dispatcher, tracker) -> list | None:
+        """The resident answered the question back in words ("补领", "第二个"): that choice's answer."""
+        taken = choice_taken(tracker)
+        if taken is None:
+            return None
+        intent, name = taken
+        with session() as s:
+            record = queries.service_by_term(s, name)
+            if record is None:
+                return None
+            aspect = intent if intent in SERVICE_INTENTS else intents.ASK_SERVICE
+            answers.service(dispatcher, s, record, aspect, tracker.get_slot("district"))
+        return [SlotSet("service", record.name)]
+
+    @staticmethod
+    def _follow_up(dispatcher, tracker, message) -> list | None:
+        """A short question naming no record, after one about a service: that service's detail asked,
+        or its whole entry when no detail is named. None when the message is not such a follow-up."""
+        named = any(e.get("entity") in RECORD_ENTITIES for e in message.get("entities") or [])
+        term = tracker.get_slot("service")
+        read = normalise.for_matching(text_of(tracker))
+        if named or not term or not read or len(read) > FOLLOW_UP_MAX_CHARS:
+            return None
+        if last_question(tracker, skip_latest=True) not in SERVICE_INTENTS:
+            return None
+        found = resolver.aspects()
+        aspect = found.find(read)
+        with session() as s:
+            record = queries.service_by_term(s, term)
+            if record is None:
+                return None
+            answers.service(
+                dispatcher,
+                s,
+                record,
+                found.intents.get(aspect, intents.ASK_SERVICE) if aspect else intents.ASK_SERVICE,
+                tracker.get_slot("district"),
+            )
+        return [SlotSet("service", record.name)]

@@ -8,7 +8,8 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import UserUtteranceReverted
 
-from actions.context import apologise_on_failure, user_intents
+from actions.context import apologise_on_failure, previous_message_answered, user_intents
+from actions.dialogue import ActionAskAffirmation
 from bot import intents, settings
 from bot.privacy import mask
 from bot.tickets import hours, store
@@ -120,5 +121,9 @@ class ActionDefaultFallback(Action):
 
     @apologise_on_failure
     def run(self, dispatcher, tracker, domain):
+        # Rasa gives up after any two unclear messages in a row; when the first was answered after all
+        # (a follow-up, a clear search hit) nothing has failed twice yet, so this one is a first attempt
+        if previous_message_answered(tracker):
+            return ActionAskAffirmation().run(dispatcher, tracker, domain)
         hand_off(dispatcher, tracker, intents.REASON_FALLBACK, "抱歉，这个问题我暂时答不上来。")
         return [UserUtteranceReverted()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any, Iterable, Optional
 
 from bot import intents, settings
@@ -141,6 +142,21 @@ def instruction_refused() -> str:
 
 def did_you_mean() -> str:
     return "您是想问："
+
+
+def call_choice(titles: list[str]) -> str:
+    """An ask-back said on the telephone: the choices in one short question, a shared object named once
+    ("您是想问居民身份证的补领，还是首次申领？")."""
+    titles = [t.strip("？?") for t in titles if t and t != none_of_these()["title"]][:3]
+    if not titles:
+        return ""
+    if len(titles) == 1:
+        return f"您是想问{titles[0]}吗？"
+    shared = os.path.commonprefix(titles)
+    if len(shared) >= 2 and all(len(t) > len(shared) + 1 for t in titles):
+        rest = [t[len(shared) :] for t in titles]
+        return f"您是想问{shared}的" + "、".join(rest[:-1]) + "，还是" + rest[-1] + "？"
+    return "您是想问" + "、".join(titles[:-1]) + "，还是" + titles[-1] + "？"
 
 
 def none_of_these() -> dict[str, str]:

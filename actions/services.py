@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import answers, choices, replies
+from actions.ask_back import choice_taken
 from actions.context import SERVICE_INTENTS, apologise_on_failure, last_question, latest_entity, text_of
 from bot import intents
 from bot.records import queries
@@ -60,6 +61,9 @@ class ValidateServiceForm(FormValidationAction):
             return {}
         if latest_entity(tracker, "service"):
             return {}
+        taken = choice_taken(tracker)  # the resident answered a question back in words
+        if taken is not None:
+            return {"service": taken[1]}
         text = text_of(tracker)
         if not text.strip() or text.startswith("/"):
             return {}

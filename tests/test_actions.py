@@ -235,3 +235,83 @@ def test_database_down_gives_an_apology(executor, monkeypatch):
     )
     assert "12345" in responses[0]["text"] and "抱歉" in responses[0]["text"]
     dispose_all()
+
+
+def test_short_question_after_a_service_asks_about_that_service(executor, built_database):
+    # "能领几个月" after the unemployment benefit: a clerk answers about it, never "which service?"
+    service = first_service(built_database)
+    turns = [(service.aliases[0], "ask_service", [("service", service.name)]), ("那能领几个月", "nlu_fallback", [])]
+    responses, events = run_action(executor, "action_default_ask_affirmation", turns, slots={"service": service.name})
+    assert service.name in responses[0]["text"] and not responses[0]["text"].startswith("您是想问")
+    assert {"event": "slot", "name": "service", "value": service.name}.items() <= events[0].items()
+    fee, _ = run_action(
+        executor,
+        "action_default_ask_affirmation",
+        [turns[0], ("那大概要多少钱", "nlu_fallback", [])],
+        slots={"service": service.name},
+    )
+    assert fee[0]["text"].startswith(f"{service.name}的费用")
+
+
+def test_short_question_after_a_plan_question_is_not_taken_for_the_service(executor, built_database):
+    service = first_service(built_database)
+    turns = [
+        (service.aliases[0], "ask_service", [("service", service.name)]),
+        ("到2028年人工智能产业规模多少", "ask_plan_overview", []),
+        ("那能领几个月", "nlu_fallback", []),
+    ]
+    responses, _ = run_action(executor, "action_default_ask_affirmation", turns, slots={"service": service.name})
+    assert not (responses[0].get("text") or "").startswith(f"【{service.name}】")
+
+
+def _after_a_question_back(answer: str, titles: list[str], intent: str = "ask_service_fee"):
+    """A conversation where the assistant asked back with these services, and the resident answered."""
+    from rasa.shared.core.events import BotUttered
+
+    tracker = DialogueStateTracker.from_events("resident-1", [], slots=DOMAIN.slots)
+    for text, parse_intent in (("身份证要多少钱", intent), (answer, "nlu_fallback")):
+        tracker.update(ActionExecuted("action_listen"))
+        parse = {"intent": {"name": parse_intent, "confidence": 0.9}, "entities": [], "text": text}
+        tracker.update(UserUttered(text, intent=parse["intent"], entities=[], parse_data=parse))
+        if parse_intent == intent:
+            buttons = [{"title": t, "payload": f'/{intent}{{"service": "{t}"}}'} for t in titles]
+            tracker.update(
+                BotUttered("您是想问：", data={"buttons": buttons + [{"title": "都不是", "payload": "/out_of_scope"}]})
+            )
+    return tracker
+
+
+def _run(executor, action, tracker):
+    call = {
+        "next_action": action,
+        "sender_id": "resident-1",
+        "tracker": tracker.current_state(EventVerbosity.AFTER_RESTART),
+        "domain": DOMAIN.as_dict(),
+        "version": "3.6.2",
+    }
+    result = asyncio.run(executor.run(json.loads(json.dumps(call, default=str))))
+    return result["responses"], result["events"]
+
+
+def test_an_answer_in_words_to_a_question_back_takes_that_choice(executor, built_database):
+    titles = ["居民身份证补领", "居民身份证首次申领"]
+    for answer, meant in (
+        ("补办", "居民身份证补领"),
+        ("第一次办", "居民身份证首次申领"),
+        ("第二个", "居民身份证首次申领"),
+    ):
+        responses, events = _run(executor, "action_default_ask_affirmation", _after_a_question_back(answer, titles))
+        assert responses[0]["text"].startswith(f"{meant}的费用"), answer
+        assert {"event": "slot", "name": "service", "value": meant}.items() <= events[0].items()
+
+
+def test_an_answer_that_fits_no_single_choice_is_not_taken(executor, built_database):
+    from rasa_sdk import Tracker
+
+    from actions.ask_back import choice_taken
+
+    for answer in ("嗯", "都可以吧", "我想问社保卡"):
+        state = _after_a_question_back(answer, ["居民身份证补领", "居民身份证首次申领"]).current_state(
+            EventVerbosity.AFTER_RESTART
+        )
+        assert choice_taken(Tracker.from_dict(state)) is None, answer

@@ -152,3 +152,15 @@ def test_one_open_ticket_per_conversation_and_reason(executor, built_database, m
     complaint = conversation(turns + [("你们服务太差了", "complaint", None)], sender=sender)
     other = run(executor, "action_handoff", complaint)["responses"][0]["custom"]["handoff"]["ticket_id"]
     assert other not in tickets and len([t for t in store.open_tickets() if t.sender_id == sender]) == 2
+
+
+def test_unclear_message_after_an_answered_one_is_a_first_attempt(executor, built_database, monkeypatch):
+    # Rasa gives up after two unclear messages in a row, even when the first was answered after all
+    monkeypatch.setenv("HANDOFF_HOURS", "00:00-24:00")
+    monkeypatch.setenv("HANDOFF_WEEKDAYS", "1-7")
+    answered = conversation([("能领几个月", "nlu_fallback", "【失业保险金申领】……"), ("嗯那个", "nlu_fallback", None)])
+    result = run(executor, "action_default_fallback", answered)
+    assert not any((r.get("custom") or {}).get("handoff") for r in result["responses"])
+    asked = conversation([("能领几个月", "nlu_fallback", "您是想问："), ("嗯那个", "nlu_fallback", None)])
+    result = run(executor, "action_default_fallback", asked)
+    assert result["responses"][0]["custom"]["handoff"]["reason"] == "fallback"

@@ -63,3 +63,21 @@ def test_another_citys_hotline_number_from_settings_is_read_aloud_its_way(monkey
     assert '<sub alias="九六三幺零">96310</sub>' in said
     monkeypatch.setenv("HOTLINE_NUMBER_SPOKEN", "九六三一零")
     assert '<sub alias="九六三一零">96310</sub>' in speakable([{"text": "可以拨打96310咨询。"}])[0]["ssml"]
+
+
+def test_a_question_back_is_one_spoken_question():
+    from actions.replies import call_choice
+    from bot.channels.hotline import _spoken_choice
+
+    buttons = [{"title": "居民身份证补领"}, {"title": "居民身份证首次申领"}, {"title": "都不是"}]
+    said = _spoken_choice({"text": "您是想问：", "buttons": buttons})
+    assert said == {"text": "您是想问居民身份证的补领，还是首次申领？"}
+    assert (
+        call_choice(["新生儿出生登记", "户口迁入", "新生儿医保参保"])
+        == "您是想问新生儿出生登记、户口迁入，还是新生儿医保参保？"
+    )
+    assert speakable([said])[0]["text"] == said["text"]
+    # an answer is not a question back: its buttons stay the next questions it offers
+    assert _spoken_choice({"text": "居民身份证补领的费用：20元。", "buttons": buttons})["text"].startswith(
+        "居民身份证补领"
+    )

@@ -32,6 +32,15 @@ NO = {"不对", "不是", "错了", "不是的", "不对不对", "搞错了"}
 _PUNCT = re.compile(r"[\s，。！？,.!?、~…]+")
 
 
+def _spoken_choice(message: dict) -> dict:
+    """An ask-back with buttons becomes one question for the ear; the caller answers it in words."""
+    if message.get("text") == wording.did_you_mean() and message.get("buttons"):
+        question = wording.call_choice([b.get("title", "") for b in message["buttons"]])
+        if question:
+            return {"text": question}
+    return message
+
+
 def _words(text: str) -> str:
     return _PUNCT.sub("", text)
 
@@ -135,6 +144,7 @@ class Call:
             state.status = "rating"
             messages = messages + [{"text": wording.CALL_RATING_PROMPT}]
             action = "continue"
+        messages = [_spoken_choice(m) for m in messages]
         return {"call_id": self.call_id, "action": action, "replies": speech.speakable(messages), "handoff": handoff}
 
     def say(self, text: str, action: str = "continue") -> dict:

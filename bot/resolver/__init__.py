@@ -24,6 +24,7 @@ from bot.intents import ASK_SERVICE
 from bot.resolver.examples import NONE
 
 ASPECTS = settings.ROOT / "data" / "lexicon" / "aspects.yml"
+OVERVIEW = "overview"  # the aspect of how to do it at all: no one detail
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,19 @@ class Aspects:
     patterns: dict[str, re.Pattern]
 
     def find(self, text: str) -> Optional[str]:
-        """The aspect whose words come last in the message (the question usually ends a sentence)."""
+        """The aspect whose words come last in the message (the question usually ends a sentence);
+        `overview` only from a clause after every other aspect's words."""
         best, position = None, -1
         for aspect, pattern in self.patterns.items():
+            if aspect == OVERVIEW:
+                continue
             for match in pattern.finditer(text):
                 if match.start() > position:
                     best, position = aspect, match.start()
+        how = self.patterns.get(OVERVIEW)
+        last = max((m.start() for m in how.finditer(text)), default=-1) if how else -1
+        if last > position and (best is None or _CLAUSES.search(text, position, last)):
+            return OVERVIEW
         return best
 
 
