@@ -51,6 +51,8 @@ class EmergencyIntentClassifier(GraphComponent, IntentClassifier):
             "veto": 0.2,
             "C": 40.0,
             "instructions": str(instructions.DEFAULT_FILE),
+            # the FallbackClassifier's threshold: a next guess below it is no guess at all
+            "fallback_threshold": 0.5,
         }
 
     def __init__(
@@ -137,6 +139,10 @@ class EmergencyIntentClassifier(GraphComponent, IntentClassifier):
             if _is_emergency(intent.get("name")):
                 # the intent model's emergency guess never decides: its next guess stands
                 others = [r for r in ranking if not _is_emergency(r.get("name"))]
+                if others and others[0].get("confidence", 0.0) < float(self.config["fallback_threshold"]):
+                    # the fallback classifier passed the message for the emergency guess's sake; without
+                    # it the message is unclear, as the fallback would have said (not a 0.24 complaint)
+                    others = [{"name": intents.NLU_FALLBACK, "confidence": 1.0}] + others
                 if others:
                     message.set(INTENT, dict(others[0]), add_to_output=True)
                     message.set(INTENT_RANKING_KEY, others, add_to_output=True)

@@ -55,6 +55,10 @@ COMPLAINT_WORDS = re.compile(r"投诉|举报|不满|差劲|太差|态度|气死|
 COMPLAINT_PROCESS = re.compile(
     r"(去|在|到|找)?哪(里|儿|个|家)?(投诉|举报|反映)|(投诉|举报|反映).{0,4}(找哪|找谁|打什么|打哪|电话|渠道|方式|怎么弄)|怎么(投诉|举报|反映)"
 )
+# a question how to get something done, not a grievance
+ASKING = re.compile(
+    r"(怎么|如何)(给.{1,3})?(办|弄|申请|领|交|报名|上户口)|能(不能)?办|可以办|办得了|要带什么|去哪(里|儿)?办"
+)
 # intents whose own answer is right unless the resolver is clearly sure of a record
 STRICT = {intents.ASK_ADVICE, intents.SENSITIVE, intents.OUT_OF_SCOPE, intents.CHITCHAT}
 STRICT_NONE_MAX = 0.5
@@ -209,9 +213,15 @@ class RecordResolver(GraphComponent):
         if not text.strip() or text.startswith("/"):
             return
         intent = (message.get(INTENT) or {}).get("name") or ""
-        if intent in KEEP:
+        if intent in KEEP and intent != intents.BOT_CHALLENGE:
             return
         found = resolver.resolve(model, text)
+        if intent == intents.BOT_CHALLENGE:
+            # "OPC人才是什么人才" asks about a plan item, not whether the assistant is a person
+            named = any(e.get("entity") in RECORD_ENTITIES for e in message.get(ENTITIES) or [])
+            top = found.top
+            if not named and (top is None or top.probability < float(self.config["override"])):
+                return
         # the records that could be meant, for asking back with their names (actions/ask_back.py),
         # only where a record is likelier meant than none: "办这个要带哪些证件" names no service
         top = found.top
@@ -237,6 +247,11 @@ class RecordResolver(GraphComponent):
             ],
             add_to_output=True,
         )
+        if intent == intents.COMPLAINT and not COMPLAINT_WORDS.search(text) and ASKING.search(found.text):
+            # "伢的医保么样办撒，冇得户口能办不" is a question the intent model took for a complaint: a
+            # complaint opens a ticket, so a question with no word of complaint is read as unclear instead
+            intent = intents.NLU_FALLBACK
+            self._set_intent(message, intent, 1.0)
         if intent == intents.COMPLAINT and COMPLAINT_WORDS.search(text) and not COMPLAINT_PROCESS.search(text):
             return  # a complaint said as one; "想投诉，找哪个" asks where to complain, and is answered
         if intent in STRICT and found.none >= STRICT_NONE_MAX:
