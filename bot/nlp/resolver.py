@@ -218,9 +218,9 @@ class RecordResolver(GraphComponent):
         found = resolver.resolve(model, text)
         if intent == intents.BOT_CHALLENGE:
             # "OPC人才是什么人才" asks about a plan item, not whether the assistant is a person
-            named = any(e.get("entity") in RECORD_ENTITIES for e in message.get(ENTITIES) or [])
+            names_one = any(e.get("entity") in RECORD_ENTITIES for e in message.get(ENTITIES) or [])
             top = found.top
-            if not named and (top is None or top.probability < float(self.config["override"])):
+            if not names_one and (top is None or top.probability < float(self.config["override"])):
                 return
         # the records that could be meant, for asking back with their names (actions/ask_back.py),
         # only where a record is likelier meant than none: "办这个要带哪些证件" names no service
