@@ -11,7 +11,7 @@ from typing import Any, Optional, Text
 from rasa_sdk import Action
 
 from actions import replies
-from actions.context import apologise_on_failure
+from actions.context import apologise_on_failure, replies_before_latest
 from bot import intents, normalise
 from bot.resolver.examples import load_situations
 
@@ -55,15 +55,9 @@ def _situations() -> dict[str, list[str]]:
 
 def offered_before(tracker) -> list[dict[str, Any]]:
     """The buttons of the question back the assistant asked just before the latest message."""
-    users = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users += 1
-            if users == 2:
-                break
-        elif event.get("event") == "bot" and users == 1:
-            if (event.get("text") or "").startswith(replies.did_you_mean()):
-                return list((event.get("data") or {}).get("buttons") or [])
+    for event in replies_before_latest(tracker):
+        if (event.get("text") or "").startswith(replies.did_you_mean()):
+            return list((event.get("data") or {}).get("buttons") or [])
     return []
 
 

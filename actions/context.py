@@ -47,10 +47,9 @@ def last_question(
     return next((i for i in intents if i in among), None)
 
 
-def previous_message_answered(tracker: Tracker) -> bool:
-    """Whether the resident's message before the latest got an answer: not a question back ("您是想问",
-    which service), not a request to say it again."""
-    replies_seen: list[dict] = []
+def replies_before_latest(tracker: Tracker) -> list[dict]:
+    """The assistant's replies to the resident's message before the latest, newest first."""
+    found: list[dict] = []
     users = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
@@ -58,11 +57,18 @@ def previous_message_answered(tracker: Tracker) -> bool:
             if users == 2:
                 break
         elif event.get("event") == "bot" and users == 1:
-            replies_seen.append(event)
+            found.append(event)
+    return found
+
+
+def previous_message_answered(tracker: Tracker) -> bool:
+    """Whether the resident's message before the latest got an answer: not a question back ("您是想问",
+    which service), not a request to say it again."""
+    seen = replies_before_latest(tracker)
     asked = (replies.did_you_mean(), replies.ask_which_service())
-    return bool(replies_seen) and not any(
+    return bool(seen) and not any(
         (e.get("text") or "").startswith(asked) or (e.get("metadata") or {}).get("utter_action") == REPHRASE
-        for e in replies_seen
+        for e in seen
     )
 
 

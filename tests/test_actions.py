@@ -37,6 +37,10 @@ def run_action(executor, action: str, turns, slots=None, ranking=None, slots_aft
         )
     for name, value in (slots_after or {}).items():
         tracker.update(SlotSet(name, value))
+    return _run(executor, action, tracker)
+
+
+def _run(executor, action, tracker):
     call = {
         "next_action": action,
         "sender_id": "resident-1",
@@ -279,18 +283,6 @@ def _after_a_question_back(answer: str, titles: list[str], intent: str = "ask_se
                 BotUttered("您是想问：", data={"buttons": buttons + [{"title": "都不是", "payload": "/out_of_scope"}]})
             )
     return tracker
-
-
-def _run(executor, action, tracker):
-    call = {
-        "next_action": action,
-        "sender_id": "resident-1",
-        "tracker": tracker.current_state(EventVerbosity.AFTER_RESTART),
-        "domain": DOMAIN.as_dict(),
-        "version": "3.6.2",
-    }
-    result = asyncio.run(executor.run(json.loads(json.dumps(call, default=str))))
-    return result["responses"], result["events"]
 
 
 def test_an_answer_in_words_to_a_question_back_takes_that_choice(executor, built_database):
