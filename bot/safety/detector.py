@@ -43,6 +43,10 @@ _CRY_LEFTOVER = re.compile(r"[啊呀哇呐啦吧嘛呢哦喔了的快来人我�
 CRY_ALONE_MAX = 2
 # how sure the classifier must be that the rest of a crying message names a danger
 CRY_DANGER = 0.5
+# the classifier does not decide on fewer content characters than this: "那燃气呢" and "电梯呢" follow up
+# on a service by its object; every emergency this short in the lists ("着火了！") is a rule's
+CLASSIFIER_MIN_CHARS = 4
+_NOT_CONTENT = re.compile(r"[\W_]|[那呢啊吧吗呀哦嗯了的]")
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,7 @@ class EmergencyDetector:
             reading is None
             or reading.kind is None
             or reading.probability < self.threshold
+            or len(_NOT_CONTENT.sub("", text)) < CLASSIFIER_MIN_CHARS
             or excluded(text, reading.kind, self.rules)
         ):
             return None
