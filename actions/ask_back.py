@@ -40,11 +40,13 @@ def candidate_buttons(
     return buttons
 
 
-# "the second one": a choice named by its place, as callers answer a spoken question
+# "the second one": a choice named by its place, as callers answer a spoken question ("最后一个" before
+# "后一个", which it contains)
+_LAST = re.compile(r"最后(那|一)个")
 _ORDINALS = (
     re.compile(r"第(一|1)(个|项|种)|头一个|前面那个|前一个"),
     re.compile(r"第(二|2)(个|项|种)|后面那个|后一个"),
-    re.compile(r"第(三|3)(个|项|种)|最后(那|一)个"),
+    re.compile(r"第(三|3)(个|项|种)"),
 )
 
 
@@ -65,20 +67,27 @@ def choice_taken(tracker) -> Optional[tuple[str, str]]:
     """(intent, service name) of the offered service the resident's answer picks: by its place ("第二个"),
     by the words that tell it from the others ("补领"), or by an everyday phrasing of its action
     (data/lexicon/situations.yml: "补办" for 补领). None unless exactly one choice fits."""
-    choices = []
+    offered: list[Optional[tuple[str, str]]] = []  # in the order shown; None for a choice that is no service
     for button in offered_before(tracker):
+        if button.get("title") == replies.none_of_these()["title"]:
+            continue
         intent, _, entities = str(button.get("payload") or "").lstrip("/").partition("{")
-        service = json.loads("{" + entities).get("service") if entities else None
-        if service:
-            choices.append((intent, str(service)))
+        try:
+            service = json.loads("{" + entities).get("service") if entities else None
+        except (ValueError, AttributeError):
+            service = None
+        offered.append((intent, str(service)) if service else None)
+    choices = [c for c in offered if c is not None]
     if not choices:
         return None
     said = normalise.for_matching((tracker.latest_message or {}).get("text") or "")
     if len(said) > 20:
         return None
+    if _LAST.search(said):
+        return offered[-1]
     for place, pattern in enumerate(_ORDINALS):
-        if place < len(choices) and pattern.search(said):
-            return choices[-1] if place == 2 else choices[place]
+        if pattern.search(said):
+            return offered[place] if place < len(offered) else None
     shared = os.path.commonprefix([name for _, name in choices]) if len(choices) > 1 else ""
     situations = _situations()
     fits = []

@@ -50,9 +50,14 @@ def last_question(
 def replies_before_latest(tracker: Tracker) -> list[dict]:
     """The assistant's replies to the resident's message before the latest, newest first."""
     found: list[dict] = []
-    users = 0
+    users = reverted = 0
     for event in reversed(tracker.events):
-        if event.get("event") == "user":
+        if event.get("event") == "rewind":
+            reverted += 1  # Rasa took back the user message before it (a clarified fallback re-sends it)
+        elif event.get("event") == "user":
+            if reverted:
+                reverted -= 1
+                continue
             users += 1
             if users == 2:
                 break

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Text
 
 from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
 from actions import answers, choices, replies
-from actions.ask_back import candidate_buttons, choice_taken
+from actions.ask_back import CANDIDATES, candidate_buttons, choice_taken
 from actions.context import (
     PLAN_INTENTS,
     SERVICE_INTENTS,
@@ -28,6 +29,8 @@ CLOSE_INTENTS = 0.25  # an intent this close to the top one is offered as a choi
 # that service ("能领几个月", "利息要自己出吗"): a clerk answers it, and does not ask which service
 FOLLOW_UP_MAX_CHARS = 14
 RECORD_ENTITIES = ("service", "plan_item", "metric", "plan_project", "document")
+FOLLOW_UP_QUESTION = re.compile(r"[吗呢么?？]|多少|几|怎么|哪|能不能|要不要|可不可以|是不是|行不行")
+NOT_A_FOLLOW_UP = re.compile(r"^(不是|不对|你说|听不|没听|啊|嗯|哦)|什么意思")
 
 
 class ActionAnswerHotline(Action):
@@ -142,16 +145,24 @@ class ActionAskAffirmation(Action):
         or its whole entry when no detail is named. None when the message is not such a follow-up."""
         named = any(e.get("entity") in RECORD_ENTITIES for e in message.get("entities") or [])
         term = tracker.get_slot("service")
-        read = normalise.for_matching(text_of(tracker))
-        if named or not term or not read or len(read) > FOLLOW_UP_MAX_CHARS:
+        text = text_of(tracker)
+        read = normalise.for_matching(text)
+        if named or not term or not read or text.startswith("/") or len(read) > FOLLOW_UP_MAX_CHARS:
             return None
         if last_question(tracker, skip_latest=True) not in SERVICE_INTENTS:
             return None
         found = resolver.aspects()
         aspect = found.find(read)
+        # a question ("能领几个月"), not "不是这个" or "你说什么", which the whole entry again would not answer
+        if aspect is None and (not FOLLOW_UP_QUESTION.search(read) or NOT_A_FOLLOW_UP.search(read)):
+            return None
         with session() as s:
             record = queries.service_by_term(s, term)
             if record is None:
+                return None
+            # the resolver found other services close: "那社保卡呢" with the name missed is no follow-up
+            offered = {c.get("title") for c in message.get(CANDIDATES) or [] if c.get("kind") == "service"}
+            if offered and record.name not in offered:
                 return None
             answers.service(
                 dispatcher,

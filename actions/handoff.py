@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import UserUtteranceReverted
 
+from actions.ask_back import choice_taken
 from actions.context import apologise_on_failure, previous_message_answered, user_intents
 from actions.dialogue import ActionAskAffirmation
 from bot import intents, settings
@@ -21,6 +22,7 @@ REASON_BY_INTENT = {
     intents.NLU_FALLBACK: intents.REASON_FALLBACK,
 }
 HIDDEN_SLOTS = {"requested_slot", "session_started_metadata"}
+TWO_STAGE_FALLBACK = "action_two_stage_fallback"
 
 
 def _time(event: Dict[str, Any]) -> Optional[str]:
@@ -121,9 +123,14 @@ class ActionDefaultFallback(Action):
 
     @apologise_on_failure
     def run(self, dispatcher, tracker, domain):
-        # Rasa gives up after any two unclear messages in a row; when the first was answered after all
-        # (a follow-up, a clear search hit) nothing has failed twice yet, so this one is a first attempt
-        if previous_message_answered(tracker):
-            return ActionAskAffirmation().run(dispatcher, tracker, domain)
+        # Rasa's two-stage fallback gives up after any two unclear messages in a row. When the first was
+        # answered after all (a follow-up, a clear search hit), or the second answers its question back
+        # in words ("补办", "第二个"), nothing has failed twice yet: this one is a first attempt. The
+        # unclear message is taken back as a hand-off takes it back, so the dialogue goes on listening.
+        in_fallback = (tracker.active_loop or {}).get("name") == TWO_STAGE_FALLBACK
+        latest = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if in_fallback and latest == intents.NLU_FALLBACK:
+            if choice_taken(tracker) is not None or previous_message_answered(tracker):
+                return [UserUtteranceReverted()] + ActionAskAffirmation().run(dispatcher, tracker, domain)
         hand_off(dispatcher, tracker, intents.REASON_FALLBACK, "抱歉，这个问题我暂时答不上来。")
         return [UserUtteranceReverted()]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any, Iterable, Optional
 
 from bot import intents, settings
@@ -144,6 +143,27 @@ def did_you_mean() -> str:
     return "您是想问："
 
 
+def shared_object(titles: list[str]) -> str:
+    """The object several record names share, said once ("居民身份证" of 补领 and 首次申领): whole words
+    only, and only when what follows each is an action (data/lexicon/situations.yml), so that 社会保障卡
+    and 社会保险 share nothing."""
+    from bot import normalise
+    from bot.resolver.examples import load_situations
+
+    words = [normalise.default_words().lcut(t) for t in titles]
+    shared: list[str] = []
+    for column in zip(*words):
+        if len(set(column)) != 1:
+            break
+        shared.append(column[0])
+    prefix = "".join(shared)
+    actions = load_situations()
+    rests = [t[len(prefix) :] for t in titles]
+    if len(prefix) < 2 or not all(rest in actions for rest in rests):
+        return ""
+    return prefix
+
+
 def call_choice(titles: list[str]) -> str:
     """An ask-back said on the telephone: the choices in one short question, a shared object named once
     ("您是想问居民身份证的补领，还是首次申领？")."""
@@ -152,8 +172,8 @@ def call_choice(titles: list[str]) -> str:
         return ""
     if len(titles) == 1:
         return f"您是想问{titles[0]}吗？"
-    shared = os.path.commonprefix(titles)
-    if len(shared) >= 2 and all(len(t) > len(shared) + 1 for t in titles):
+    shared = shared_object(titles)
+    if shared:
         rest = [t[len(shared) :] for t in titles]
         return f"您是想问{shared}的" + "、".join(rest[:-1]) + "，还是" + rest[-1] + "？"
     return "您是想问" + "、".join(titles[:-1]) + "，还是" + titles[-1] + "？"

@@ -273,11 +273,11 @@ def _after_a_question_back(answer: str, titles: list[str], intent: str = "ask_se
     from rasa.shared.core.events import BotUttered
 
     tracker = DialogueStateTracker.from_events("resident-1", [], slots=DOMAIN.slots)
-    for text, parse_intent in (("身份证要多少钱", intent), (answer, "nlu_fallback")):
+    for number, (text, parse_intent) in enumerate((("身份证要多少钱", intent), (answer, "nlu_fallback"))):
         tracker.update(ActionExecuted("action_listen"))
         parse = {"intent": {"name": parse_intent, "confidence": 0.9}, "entities": [], "text": text}
         tracker.update(UserUttered(text, intent=parse["intent"], entities=[], parse_data=parse))
-        if parse_intent == intent:
+        if number == 0:
             buttons = [{"title": t, "payload": f'/{intent}{{"service": "{t}"}}'} for t in titles]
             tracker.update(
                 BotUttered("您是想问：", data={"buttons": buttons + [{"title": "都不是", "payload": "/out_of_scope"}]})
@@ -295,6 +295,40 @@ def test_an_answer_in_words_to_a_question_back_takes_that_choice(executor, built
         responses, events = _run(executor, "action_default_ask_affirmation", _after_a_question_back(answer, titles))
         assert responses[0]["text"].startswith(f"{meant}的费用"), answer
         assert {"event": "slot", "name": "service", "value": meant}.items() <= events[0].items()
+
+
+def test_an_answer_in_words_inside_the_two_stage_fallback_is_no_second_failure(executor, built_database):
+    # Rasa's loop gives up on the second unclear message in a row; "补办" answers the question back
+    from rasa.shared.core.events import ActiveLoop
+
+    tracker = _after_a_question_back("补办", ["居民身份证补领", "居民身份证首次申领"], intent="nlu_fallback")
+    tracker.update(ActiveLoop("action_two_stage_fallback"))
+    responses, events = _run(executor, "action_default_fallback", tracker)
+    assert responses[0]["text"].startswith("【居民身份证补领】")
+    assert events[0]["event"] == "rewind" and not any((r.get("custom") or {}).get("handoff") for r in responses)
+
+
+def test_a_choice_by_its_place_counts_every_choice_shown(executor, built_database):
+    from rasa_sdk import Tracker
+
+    from actions.ask_back import choice_taken
+
+    titles = ["居民身份证补领", "居民身份证首次申领", "居民身份证挂失"]
+    for answer, meant in (
+        ("最后一个", "居民身份证挂失"),
+        ("第二个", "居民身份证首次申领"),
+        ("后面那个", "居民身份证首次申领"),
+    ):
+        state = _after_a_question_back(answer, titles).current_state(EventVerbosity.AFTER_RESTART)
+        assert choice_taken(Tracker.from_dict(state))[1] == meant, answer
+
+
+def test_a_short_remark_after_a_service_is_no_follow_up(executor, built_database):
+    service = first_service(built_database)
+    for remark in ("不是这个", "你说什么", "好的谢谢你"):
+        turns = [(service.aliases[0], "ask_service", [("service", service.name)]), (remark, "nlu_fallback", [])]
+        responses, _ = run_action(executor, "action_default_ask_affirmation", turns, slots={"service": service.name})
+        assert not (responses[0].get("text") or "").startswith(f"【{service.name}】"), remark
 
 
 def test_an_answer_that_fits_no_single_choice_is_not_taken(executor, built_database):

@@ -154,13 +154,43 @@ def test_one_open_ticket_per_conversation_and_reason(executor, built_database, m
     assert other not in tickets and len([t for t in store.open_tickets() if t.sender_id == sender]) == 2
 
 
+def _in_fallback(turns):
+    from rasa.shared.core.events import ActiveLoop
+
+    tracker = conversation(turns)
+    tracker.update(ActiveLoop("action_two_stage_fallback"))
+    return tracker
+
+
 def test_unclear_message_after_an_answered_one_is_a_first_attempt(executor, built_database, monkeypatch):
     # Rasa gives up after two unclear messages in a row, even when the first was answered after all
     monkeypatch.setenv("HANDOFF_HOURS", "00:00-24:00")
     monkeypatch.setenv("HANDOFF_WEEKDAYS", "1-7")
-    answered = conversation([("能领几个月", "nlu_fallback", "【失业保险金申领】……"), ("嗯那个", "nlu_fallback", None)])
+    answered = _in_fallback([("能领几个月", "nlu_fallback", "【失业保险金申领】……"), ("嗯那个", "nlu_fallback", None)])
     result = run(executor, "action_default_fallback", answered)
     assert not any((r.get("custom") or {}).get("handoff") for r in result["responses"])
-    asked = conversation([("能领几个月", "nlu_fallback", "您是想问："), ("嗯那个", "nlu_fallback", None)])
+    assert result["events"][0]["event"] == "rewind"  # the unclear message is taken back, as a hand-off takes it
+    asked = _in_fallback([("能领几个月", "nlu_fallback", "您是想问："), ("嗯那个", "nlu_fallback", None)])
     result = run(executor, "action_default_fallback", asked)
+    assert result["responses"][0]["custom"]["handoff"]["reason"] == "fallback"
+    # outside the two-stage fallback (Rasa's core fallback) the give-up is a give-up
+    outside = conversation([("能领几个月", "nlu_fallback", "【失业保险金申领】……"), ("嗯那个", "nlu_fallback", None)])
+    result = run(executor, "action_default_fallback", outside)
+    assert result["responses"][0]["custom"]["handoff"]["reason"] == "fallback"
+
+
+def test_a_request_to_rephrase_counts_as_a_failed_attempt(executor, built_database, monkeypatch):
+    monkeypatch.setenv("HANDOFF_HOURS", "00:00-24:00")
+    monkeypatch.setenv("HANDOFF_WEEKDAYS", "1-7")
+    tracker = DialogueStateTracker.from_events(f"caller-{uuid.uuid4().hex[:8]}", [], slots=DOMAIN.slots)
+    for text, reply in (("呃那个", "不好意思，我没太明白"), ("就是那个嘛", None)):
+        tracker.update(ActionExecuted("action_listen"))
+        parse = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.9}, "entities": []}
+        tracker.update(UserUttered(text, intent=parse["intent"], parse_data=parse))
+        if reply:
+            tracker.update(BotUttered(reply, metadata={"utter_action": "utter_ask_rephrase"}))
+    from rasa.shared.core.events import ActiveLoop
+
+    tracker.update(ActiveLoop("action_two_stage_fallback"))
+    result = run(executor, "action_default_fallback", tracker)
     assert result["responses"][0]["custom"]["handoff"]["reason"] == "fallback"

@@ -59,6 +59,10 @@ COMPLAINT_PROCESS = re.compile(
 ASKING = re.compile(
     r"(怎么|如何)(给.{1,3})?(办|弄|申请|领|交|报名|上户口)|能(不能)?办|可以办|办得了|要带什么|去哪(里|儿)?办"
 )
+# …and what a grievance says beside it: "你们怎么办事的", "跑了五趟了，到底能不能办"
+GRIEVANCE = re.compile(
+    r"怎么办事|不能办|办不了|领不到|办不下来|到底|一直|还没|还是没|给个(说法|准话)|推来推去|弄丢|几趟|[二三四五六七八九十两]趟|半年|几个月"
+)
 # intents whose own answer is right unless the resolver is clearly sure of a record
 STRICT = {intents.ASK_ADVICE, intents.SENSITIVE, intents.OUT_OF_SCOPE, intents.CHITCHAT}
 STRICT_NONE_MAX = 0.5
@@ -218,9 +222,12 @@ class RecordResolver(GraphComponent):
         found = resolver.resolve(model, text)
         if intent == intents.BOT_CHALLENGE:
             # "OPC人才是什么人才" asks about a plan item, not whether the assistant is a person
-            names_one = any(e.get("entity") in RECORD_ENTITIES for e in message.get(ENTITIES) or [])
+            kinds = {e.get("entity") for e in message.get(ENTITIES) or []} & RECORD_ENTITIES
             top = found.top
-            if not names_one and (top is None or top.probability < float(self.config["override"])):
+            if kinds:
+                intent = intents.ASK_PLAN_OVERVIEW if kinds & PLAN_ENTITIES else intents.ASK_SERVICE
+                self._set_intent(message, intent, 1.0)
+            elif top is None or top.probability < float(self.config["override"]):
                 return
         # the records that could be meant, for asking back with their names (actions/ask_back.py),
         # only where a record is likelier meant than none: "办这个要带哪些证件" names no service
@@ -247,7 +254,12 @@ class RecordResolver(GraphComponent):
             ],
             add_to_output=True,
         )
-        if intent == intents.COMPLAINT and not COMPLAINT_WORDS.search(text) and ASKING.search(found.text):
+        if (
+            intent == intents.COMPLAINT
+            and not COMPLAINT_WORDS.search(text)
+            and not GRIEVANCE.search(found.text)
+            and ASKING.search(found.text)
+        ):
             # "伢的医保么样办撒，冇得户口能办不" is a question the intent model took for a complaint: a
             # complaint opens a ticket, so a question with no word of complaint is read as unclear instead
             intent = intents.NLU_FALLBACK
