@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from functools import lru_cache
 from typing import Any, Optional, Text
 
 from rasa_sdk import Action
@@ -13,10 +12,8 @@ from rasa_sdk import Action
 from actions import replies
 from actions.context import apologise_on_failure, replies_before_latest
 from bot import intents, normalise
-from bot.resolver.examples import load_situations
-
-# the parse-data key bot/nlp/resolver.py fills (kept in step with CANDIDATES there)
-CANDIDATES = "record_candidates"
+from bot.resolver import CANDIDATES
+from bot.resolver.examples import situations
 
 
 def candidate_buttons(
@@ -48,11 +45,6 @@ _ORDINALS = (
     re.compile(r"第(二|2)(个|项|种)|后面那个|后一个"),
     re.compile(r"第(三|3)(个|项|种)"),
 )
-
-
-@lru_cache(maxsize=1)
-def _situations() -> dict[str, list[str]]:
-    return load_situations()
 
 
 def offered_before(tracker) -> list[dict[str, Any]]:
@@ -89,11 +81,11 @@ def choice_taken(tracker) -> Optional[tuple[str, str]]:
         if pattern.search(said):
             return offered[place] if place < len(offered) else None
     shared = os.path.commonprefix([name for _, name in choices]) if len(choices) > 1 else ""
-    situations = _situations()
+    actions = situations()
     fits = []
     for choice in choices:
         rest = choice[1][len(shared) :]
-        phrases = [rest] + [p for action, ps in situations.items() if action in rest for p in ps if len(p) >= 2]
+        phrases = [rest] + [p for action, ps in actions.items() if action in rest for p in ps if len(p) >= 2]
         if rest and any(p in said for p in phrases):
             fits.append(choice)
     return fits[0] if len(fits) == 1 else None

@@ -9,9 +9,10 @@ from rasa_sdk import Action
 from rasa_sdk.events import SlotSet
 
 from actions import answers, choices, replies
-from actions.ask_back import CANDIDATES, candidate_buttons, choice_taken
+from actions.ask_back import candidate_buttons, choice_taken
 from actions.context import (
     PLAN_INTENTS,
+    REPHRASE,
     SERVICE_INTENTS,
     apologise_on_failure,
     last_question,
@@ -21,6 +22,7 @@ from actions.context import (
 from bot import intents, normalise, resolver
 from bot.records import queries
 from bot.records.db import session
+from bot.resolver import CANDIDATES, RECORD_ENTITIES
 
 # intents offered as clarification choices must be questions a button can re-ask
 CLARIFIABLE = set(replies.INTENT_LABELS)
@@ -28,7 +30,6 @@ CLOSE_INTENTS = 0.25  # an intent this close to the top one is offered as a choi
 # a message this short that names no record, right after a question about a service, asks more about
 # that service ("能领几个月", "利息要自己出吗"): a clerk answers it, and does not ask which service
 FOLLOW_UP_MAX_CHARS = 14
-RECORD_ENTITIES = ("service", "plan_item", "metric", "plan_project", "document")
 FOLLOW_UP_QUESTION = re.compile(r"[吗呢么?？]|多少|几|怎么|哪|能不能|要不要|可不可以|是不是|行不行")
 NOT_A_FOLLOW_UP = re.compile(r"^(不是|不对|你说|听不|没听|啊|嗯|哦)|什么意思")
 
@@ -121,7 +122,7 @@ class ActionAskAffirmation(Action):
         if buttons:
             dispatcher.utter_message(text=replies.did_you_mean(), buttons=buttons + [replies.none_of_these()])
         else:
-            dispatcher.utter_message(response="utter_ask_rephrase")
+            dispatcher.utter_message(response=REPHRASE)
         return []
 
     @staticmethod

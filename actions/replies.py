@@ -148,7 +148,7 @@ def shared_object(titles: list[str]) -> str:
     only, and only when what follows each is an action (data/lexicon/situations.yml), so that 社会保障卡
     and 社会保险 share nothing."""
     from bot import normalise
-    from bot.resolver.examples import load_situations
+    from bot.resolver.examples import situations
 
     words = [normalise.default_words().lcut(t) for t in titles]
     shared: list[str] = []
@@ -157,7 +157,7 @@ def shared_object(titles: list[str]) -> str:
             break
         shared.append(column[0])
     prefix = "".join(shared)
-    actions = load_situations()
+    actions = situations()
     rests = [t[len(prefix) :] for t in titles]
     if len(prefix) < 2 or not all(rest in actions for rest in rests):
         return ""

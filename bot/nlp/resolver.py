@@ -28,6 +28,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import intents, normalise, resolver, settings
 from bot.fingerprint import files_digest
 from bot.records.loader import load_records
+from bot.resolver import CANDIDATES, PLAN_ENTITIES, RECORD_ENTITIES
 from bot.resolver import examples as record_examples
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,6 @@ MODEL_FILE = "record_model.skops"
 VOCABULARY_FILE = "vocabulary.json"
 SERVICE_INTENTS = set(intents.SERVICE_INTENTS)
 PLAN_INTENTS = set(intents.PLAN_INTENTS)
-PLAN_ENTITIES = {"plan_item", "metric", "plan_project", "document"}
 # what the resident did is clear from the words alone, whatever record they mention
 KEEP = {
     intents.GREET,
@@ -82,9 +82,7 @@ NONE_INTENTS = {
     intents.SENSITIVE,
     intents.ASK_ADVICE,
 }
-RECORD_ENTITIES = {"service"} | PLAN_ENTITIES
-# the parse-data key of the records that could be meant, and how likely one must be to be offered
-CANDIDATES = "record_candidates"
+# how likely a record must be to be offered as a choice
 OFFERED = 0.05
 OFFERED_TOP = 0.1  # a lone faint guess (证件 → 护照 at 0.05) is no choice to offer
 OFFERED_NONE_MAX = 0.5

@@ -25,6 +25,11 @@ from bot.resolver.examples import NONE
 
 ASPECTS = settings.ROOT / "data" / "lexicon" / "aspects.yml"
 OVERVIEW = "overview"  # the aspect of how to do it at all: no one detail
+# the entities that name a record, and the parse-data key of the records that could be meant (filled by
+# bot/nlp/resolver.py, read by the actions to ask back)
+PLAN_ENTITIES = frozenset({"plan_item", "metric", "plan_project", "document"})
+RECORD_ENTITIES = frozenset({"service"}) | PLAN_ENTITIES
+CANDIDATES = "record_candidates"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ an FAQ entry by its question and aliases. NLU examples add how residents asked i
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -29,6 +30,12 @@ _FIGURE_BACKWARD = ("{as_written}是指什么", "{as_written}说的是什么", "
 
 def label(kind: str, record_id: str) -> str:
     return f"{kind}:{record_id}"
+
+
+@lru_cache(maxsize=1)
+def situations() -> dict[str, list[str]]:
+    """data/lexicon/situations.yml, read once: the actions read it on every question back."""
+    return load_situations()
 
 
 def load_situations(path: Path = SITUATIONS) -> dict[str, list[str]]:
