@@ -137,6 +137,15 @@ def ticket_texts(summary, transcript, slots) -> list[str]:
     )
 
 
+# a row's number, its time and the conversation's one-way hash: their digits could match a fragment by chance
+_FEEDBACK_NOT_TEXT = ("id", "created_at", "conversation")
+
+
+def feedback_texts(row) -> str:
+    """Every column of a feedback row that could hold a resident's words, whatever columns it gains."""
+    return " ".join(str(value) for column, value in row.items() if column not in _FEEDBACK_NOT_TEXT)
+
+
 def conversation_ids(channel: str, sender: str) -> list[str]:
     """Every name a conversation may have in the stores, before and after channel namespaces."""
     return [f"{channel}:{sender}", sender, f"hotline-{sender}"]
@@ -171,8 +180,8 @@ def stores(env: dict[str, str], channel: str, sender: str, replies: list[str]) -
             else []
         )
         found["call state"] = " ".join(str(row[0] or "") for row in calls)
-        feedback = conn.execute(text("SELECT * FROM feedback")).all() if "feedback" in tables else []
-        found["feedback"] = " ".join(str(row) for row in feedback)
+        feedback = conn.execute(text("SELECT * FROM feedback")).mappings().all() if "feedback" in tables else []
+        found["feedback"] = " ".join(feedback_texts(row) for row in feedback)
     engine.dispose()
     found["replies"] = " ".join(replies)
     return found

@@ -43,3 +43,21 @@ def test_every_lookalike_is_kept(entry):
     masked = mask(entry["text"])
     for kept in entry["keep"]:
         assert kept in masked, (entry["text"], masked)
+
+
+def test_a_feedback_rows_time_and_hash_are_not_read_as_words():
+    """A feedback row's time and hash hold digits such as 601 by chance: only its other columns are words."""
+    from datetime import datetime, timezone
+
+    from scripts.privacy_check import feedback_texts
+
+    row = {
+        "id": 375,
+        "channel": "web",
+        "kind": "rating",
+        "value": 5,
+        "conversation": "a601f375c0ffee12",
+        "created_at": datetime(2026, 12, 3, 16, 6, 1, 601375, tzinfo=timezone.utc),
+    }
+    assert "601" not in view(feedback_texts(row)) and "375" not in view(feedback_texts(row))
+    assert "601" in view(feedback_texts({**row, "comment": "中山路375号601"}))
