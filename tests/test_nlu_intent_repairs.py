@@ -86,3 +86,41 @@ def test_a_dropped_emergency_guess_leaves_an_unclear_message_unclear():
     assert _after_emergency_check(weak) == "nlu_fallback"
     strong = [{"name": "emergency_medical", "confidence": 0.3}, {"name": "ask_service", "confidence": 0.6}]
     assert _after_emergency_check(strong) == "ask_service"
+
+
+class _SureOf(resolver.RecordModel):
+    """A record model that gives one record a clear lead over the rest, whatever the message."""
+
+    def candidates(self, text, limit=5):
+        read = self.read(text)
+        return (resolver.Candidate("service:power", 0.22), resolver.Candidate("none", 0.7)), read
+
+
+def _advice(text: str) -> dict:
+    message = Message({TEXT: text, INTENT: {"name": "ask_advice", "confidence": 0.9}})
+    component = _component()
+    component.titles = {"service:power": "居民用电报装"}
+    component._process(message, _SureOf())
+    return message.get(INTENT)["name"], [e["value"] for e in message.get("entities") or []]
+
+
+def test_a_choice_between_two_ways_is_no_question_for_an_adviser():
+    # the intent model reads "是A还是B" as advice ("存定期还是买理财"): with no word of advice it is a question
+    intent, named = _advice("刚搬的新房子电还没通，报装用电是打电话就行还是要去营业厅")
+    assert intent.startswith("ask_service") and named == ["居民用电报装"]
+
+
+def test_a_question_for_a_doctor_a_lawyer_or_an_adviser_stays_one():
+    for text in ("我头疼吃什么药", "房东不退押金我能起诉吗", "手上有二十万 存定期还是买理财", "这只股票还能不能拿"):
+        assert _advice(text) == ("ask_advice", []), text
+
+
+def test_a_broken_advice_lexicon_names_the_file_and_the_pattern(tmp_path):
+    path = tmp_path / "advice.yml"
+    path.write_text('advice:\n  medical: ["病(", "药"]\n', encoding="utf-8")
+    try:
+        resolver.load_advice(path)
+    except ValueError as exc:
+        assert "advice.yml" in str(exc) and "medical" in str(exc) and "病(" in str(exc)
+    else:
+        raise AssertionError("a broken pattern must stop the load")

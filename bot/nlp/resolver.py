@@ -147,6 +147,7 @@ class RecordResolver(GraphComponent):
         # should not pay for loading OpenCC, cn2an and the pinyin tables either
         normalise.lexicon()
         resolver.aspects()
+        resolver.advice()
         normalise.for_matching("預熱：二十三个伢")
 
     @classmethod
@@ -264,11 +265,12 @@ class RecordResolver(GraphComponent):
             self._set_intent(message, intent, 1.0)
         if intent == intents.COMPLAINT and COMPLAINT_WORDS.search(text) and not COMPLAINT_PROCESS.search(text):
             return  # a complaint said as one; "想投诉，找哪个" asks where to complain, and is answered
-        if intent in STRICT and found.none >= STRICT_NONE_MAX:
+        # "是打电话就行还是要去营业厅" is no question for an adviser: advice needs a word of one
+        strict = intent in STRICT and not (intent == intents.ASK_ADVICE and not resolver.advice().search(found.text))
+        if strict and found.none >= STRICT_NONE_MAX:
             return  # a question for a doctor or a lawyer, or small talk, unless a record is clearly meant
         entities = list(message.get(ENTITIES) or [])
         named = {e.get("entity") for e in entities}
-        strict = intent in STRICT
         top = found.confident(
             float(self.config["threshold"]),
             float(self.config["none_max"]),

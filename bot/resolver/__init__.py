@@ -24,6 +24,7 @@ from bot.intents import ASK_SERVICE
 from bot.resolver.examples import NONE
 
 ASPECTS = settings.ROOT / "data" / "lexicon" / "aspects.yml"
+ADVICE = settings.ROOT / "data" / "lexicon" / "advice.yml"
 OVERVIEW = "overview"  # the aspect of how to do it at all: no one detail
 # the entities that name a record, and the parse-data key of the records that could be meant (filled by
 # bot/nlp/resolver.py, read by the actions to ask back)
@@ -112,6 +113,29 @@ def load_aspects(path: Path = ASPECTS) -> Aspects:
 @lru_cache(maxsize=1)
 def aspects() -> Aspects:
     return load_aspects()
+
+
+def load_advice(path: Path = ADVICE) -> re.Pattern:
+    """One pattern of every word that makes a question one for a doctor, a lawyer or an adviser."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    parts = []
+    for field_, patterns in (data.get("advice") or {}).items():
+        if not isinstance(patterns, list) or not patterns:
+            raise ValueError(f"{Path(path).name}: {field_}: patterns must be a list of regular expressions")
+        for pattern in patterns:
+            try:
+                re.compile(str(pattern))
+            except re.error as exc:
+                raise ValueError(f"{Path(path).name}: {field_}: {pattern!r}: {exc}") from exc
+            parts.append(f"(?:{pattern})")
+    if not parts:
+        raise ValueError(f"{Path(path).name}: no advice patterns")
+    return re.compile("|".join(parts))
+
+
+@lru_cache(maxsize=1)
+def advice() -> re.Pattern:
+    return load_advice()
 
 
 def _words(text: str) -> list[str]:
