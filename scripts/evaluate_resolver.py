@@ -14,8 +14,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import resolver  # noqa: E402
+from bot import resolver, settings  # noqa: E402
 from bot.nlp.resolver import nlu_examples, train_model  # noqa: E402
+from bot.records.loader import load_records  # noqa: E402
+from bot.resolver import examples as record_examples  # noqa: E402
 from scripts import e2e_cases  # noqa: E402
 
 
@@ -37,6 +39,7 @@ def main() -> int:
 
     data = load_data(str(ROOT / "data" / "nlu"))
     model = train_model(nlu_examples(data.intent_examples))
+    titles = record_examples.titles(load_records(settings.get("RECORDS_DIR")))
     right = total = 0
     seen: list[tuple[float, float, bool, float]] = []
     others: list[tuple[float, float, float]] = []
@@ -44,7 +47,7 @@ def main() -> int:
     for case in e2e_cases.load(args.split):
         expect = case.expect[0]
         if expect.get("type") in ("social", "decline", "injection", "emergency"):  # not an intent
-            r = resolver.resolve(model, case.turns[0])
+            r = resolver.resolve(model, case.turns[0], titles=titles)
             others.append(
                 (
                     r.top.probability if r.top else 0.0,
@@ -55,7 +58,7 @@ def main() -> int:
             continue
         if expect.get("type", "answer") not in ("answer", "unknown") or not expect.get("record"):
             continue
-        r = resolver.resolve(model, case.turns[0])
+        r = resolver.resolve(model, case.turns[0], titles=titles)
         top = r.top
         ok = top is not None and top.record_id == expect["record"]
         second = r.candidates[1].probability if len(r.candidates) > 1 else 0.0

@@ -118,3 +118,40 @@ def test_a_clear_lead_is_confident_even_where_probability_is_spread_thin():
     assert r.confident(0.2, 0.9, lead_floor=0.05, lead=3).record_id == "x"
     assert r.confident(0.2, 0.9, lead_floor=0.05, lead=5) is None
     assert r.confident(0.2, 0.9) is None
+
+
+_TITLES = {
+    "service:passport": "普通护照签发",
+    "service:id-renew": "居民身份证换领",
+    "service:licence": "机动车驾驶证期满换证",
+    "plan:ai": "人工智能产业规模",
+}
+
+
+def test_a_named_thing_outweighs_the_phrasing_of_another_service():
+    from bot.resolver import toward_named
+
+    best = {"service:id-renew": 0.17, "service:passport": 0.09, "service:licence": 0.04, "plan:ai": 0.02}
+    moved = toward_named(best, "护照快到期了,换一下要多久", _TITLES)
+    assert max(moved, key=moved.get) == "service:passport"
+    assert moved["service:id-renew"] < 0.02 and moved["plan:ai"] == 0.02  # no object of its own: left alone
+    assert abs(sum(moved.values()) - sum(best.values())) < 1e-9  # moved, not made up
+
+
+def test_nothing_named_or_a_word_inside_a_longer_one_moves_nothing():
+    from bot.resolver import objects as things
+    from bot.resolver import toward_named
+
+    best = {"service:id-renew": 0.17, "service:passport": 0.09}
+    assert toward_named(best, "快到期了,换一下要多久", _TITLES) == best
+    named = things().named("社保卡丢了")
+    assert "社会保障卡" in named and "社会保险" not in named and "养老保险" not in named
+
+
+def test_a_broken_objects_lexicon_names_the_file_and_the_key(tmp_path):
+    from bot.resolver import load_objects
+
+    path = tmp_path / "objects.yml"
+    path.write_text("objects:\n  护照: []\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"objects\.yml: 护照"):
+        load_objects(path)

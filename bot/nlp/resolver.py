@@ -148,6 +148,7 @@ class RecordResolver(GraphComponent):
         normalise.lexicon()
         resolver.aspects()
         resolver.advice()
+        resolver.objects()
         normalise.for_matching("預熱：二十三个伢")
 
     @classmethod
@@ -218,7 +219,7 @@ class RecordResolver(GraphComponent):
         intent = (message.get(INTENT) or {}).get("name") or ""
         if intent in KEEP and intent != intents.BOT_CHALLENGE:
             return
-        found = resolver.resolve(model, text)
+        found = resolver.resolve(model, text, titles=self.titles)
         if intent == intents.BOT_CHALLENGE:
             # "OPC人才是什么人才" asks about a plan item, not whether the assistant is a person
             kinds = {e.get("entity") for e in message.get(ENTITIES) or []} & RECORD_ENTITIES

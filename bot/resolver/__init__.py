@@ -25,6 +25,9 @@ from bot.resolver.examples import NONE
 
 ASPECTS = settings.ROOT / "data" / "lexicon" / "aspects.yml"
 ADVICE = settings.ROOT / "data" / "lexicon" / "advice.yml"
+OBJECTS = settings.ROOT / "data" / "lexicon" / "objects.yml"
+# how much of its likelihood a service keeps when the message names things, none of them its own
+AWAY = 0.1
 OVERVIEW = "overview"  # the aspect of how to do it at all: no one detail
 # the entities that name a record, and the parse-data key of the records that could be meant (filled by
 # bot/nlp/resolver.py, read by the actions to ask back)
@@ -138,6 +141,68 @@ def advice() -> re.Pattern:
     return load_advice()
 
 
+@dataclass(frozen=True)
+class Objects:
+    """What services are about (data/lexicon/objects.yml): a piece of service names → its words."""
+
+    words: dict[str, tuple[str, ...]]
+
+    def about(self, title: str) -> frozenset[str]:
+        return frozenset(key for key in self.words if key in title)
+
+    def named(self, read: str) -> frozenset[str]:
+        """The things a message names; a word inside a longer one found (社保 in 社保卡) names nothing."""
+        spans = [
+            (m.start(), m.start() + len(word), key)
+            for key, words in self.words.items()
+            for word in words
+            for m in re.finditer(re.escape(word), read)
+        ]
+        return frozenset(
+            key
+            for start, end, key in spans
+            if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)
+        )
+
+
+def load_objects(path: Path = OBJECTS) -> Objects:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    words: dict[str, tuple[str, ...]] = {}
+    for key, entry in (data.get("objects") or {}).items():
+        if not isinstance(entry, list) or not entry or not all(str(w).strip() for w in entry):
+            raise ValueError(f"{Path(path).name}: {key}: words must be a list of words")
+        # read as messages are, so that a word written 医保卡 meets a message's 社保卡
+        words[str(key)] = tuple(dict.fromkeys(normalise.for_matching(str(w)) for w in entry))
+    return Objects(words)
+
+
+@lru_cache(maxsize=1)
+def objects() -> Objects:
+    return load_objects()
+
+
+def toward_named(best: dict[str, float], read: str, titles: dict[str, str]) -> dict[str, float]:
+    """The likelihood of services about none of the things the message names, moved to the services
+    about them (in proportion), so that a named object outweighs the phrasing: 护照快到期了 → 护照."""
+    found = objects()
+    named = found.named(read)
+    if not named:
+        return best
+    about = {label: found.about(titles.get(label, "")) for label in best if label.startswith("service:")}
+    toward = [label for label, keys in about.items() if keys & named]
+    away = [label for label, keys in about.items() if keys and not keys & named]
+    total = sum(best[label] for label in toward)
+    if not away or total <= 0:
+        return best
+    moved = sum(best[label] for label in away) * (1 - AWAY)
+    out = dict(best)
+    for label in away:
+        out[label] = best[label] * AWAY
+    for label in toward:
+        out[label] = best[label] + moved * best[label] / total
+    return out
+
+
 def _words(text: str) -> list[str]:
     return [w for w in normalise.default_words().lcut(text) if w.strip()]
 
@@ -203,8 +268,9 @@ def pieces(read: str) -> list[str]:
     return [p for p in found if len(p) >= 4]
 
 
-def resolve(model: RecordModel, text: str, limit: int = 5) -> Resolution:
-    candidates, read = model.candidates(text, limit + 1)
+def resolve(model: RecordModel, text: str, limit: int = 5, titles: Optional[dict[str, str]] = None) -> Resolution:
+    """`titles` (label → record name) lets the things a message names weigh in (toward_named)."""
+    candidates, read = model.candidates(text, 10**6 if titles else limit + 1)
     found = aspects()
     aspect = found.find(read)
     none = next((c.probability for c in candidates if c.label == NONE), 0.0)
@@ -221,5 +287,7 @@ def resolve(model: RecordModel, text: str, limit: int = 5) -> Resolution:
             # the whole message's doubt counts only as much as its least doubtful piece's
             if NONE in model.pipeline.classes_:
                 none = min(none, float(table[:, list(model.pipeline.classes_).index(NONE)].min()))
+    if titles:
+        best = toward_named(best, read, titles)
     records = tuple(Candidate(label, p) for label, p in sorted(best.items(), key=lambda kv: -kv[1]))[:limit]
     return Resolution(records, none, aspect, found.intents.get(aspect) if aspect else None, read)
