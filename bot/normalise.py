@@ -174,11 +174,14 @@ class TypoRepair:
         self.by_tones: dict[str, str] = {}
         for table, read in ((self.by_sound, _sound), (self.by_tones, _tones)):
             ambiguous: set[str] = set()
-            for word in self.words:
+            standard = lexicon().standard_words
+            for word in sorted(self.words):
                 sound = "".join(read(c) for c in word)
-                if sound in table and table[sound] != word:
+                # 身分证 and 身份证 share a sound and a meaning: no doubt which was meant
+                if sound in table and standard(table[sound]) != standard(word):
                     ambiguous.add(sound)
-                table[sound] = word
+                if sound not in table or standard(word) == word:
+                    table[sound] = word
             for sound in ambiguous:  # two words of one sound: no way to tell which was meant
                 del table[sound]
         self.lengths = sorted({len(w) for w in self.words}, reverse=True)
@@ -197,6 +200,10 @@ class TypoRepair:
         return word
 
     def repair(self, text: str) -> str:
+        """Twice: a word with two typos (社宝咔) is one typo away once the first is repaired (社保咔)."""
+        return self._repair_once(self._repair_once(text))
+
+    def _repair_once(self, text: str) -> str:
         text = _LATIN_WORD.sub(
             lambda m: self.by_sound.get(m.group(0), m.group(0)) if len(m.group(0)) >= 6 else m.group(0), text
         )

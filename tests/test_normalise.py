@@ -132,10 +132,11 @@ def test_a_named_thing_outweighs_the_phrasing_of_another_service():
     from bot.resolver import toward_named
 
     best = {"service:id-renew": 0.17, "service:passport": 0.09, "service:licence": 0.04, "plan:ai": 0.02}
-    moved = toward_named(best, "护照快到期了,换一下要多久", _TITLES)
+    moved, none = toward_named(best, 0.6, "护照快到期了,换一下要多久", _TITLES)
     assert max(moved, key=moved.get) == "service:passport"
     assert moved["service:id-renew"] < 0.02 and moved["plan:ai"] == 0.02  # no object of its own: left alone
-    assert abs(sum(moved.values()) - sum(best.values())) < 1e-9  # moved, not made up
+    assert none < 0.6  # a message that names a thing is likelier about a record
+    assert abs(sum(moved.values()) + none - sum(best.values()) - 0.6) < 1e-9  # moved, not made up
 
 
 def test_nothing_named_or_a_word_inside_a_longer_one_moves_nothing():
@@ -143,7 +144,7 @@ def test_nothing_named_or_a_word_inside_a_longer_one_moves_nothing():
     from bot.resolver import toward_named
 
     best = {"service:id-renew": 0.17, "service:passport": 0.09}
-    assert toward_named(best, "快到期了,换一下要多久", _TITLES) == best
+    assert toward_named(best, 0.6, "快到期了,换一下要多久", _TITLES) == (best, 0.6)
     named = things().named("社保卡丢了")
     assert "社会保障卡" in named and "社会保险" not in named and "养老保险" not in named
 
@@ -155,3 +156,13 @@ def test_a_broken_objects_lexicon_names_the_file_and_the_key(tmp_path):
     path.write_text("objects:\n  护照: []\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"objects\.yml: 护照"):
         load_objects(path)
+
+
+def test_a_word_with_two_typos_and_a_shared_sound_of_one_meaning_are_repaired():
+    from bot.normalise import TypoRepair, for_matching
+
+    repair = TypoRepair(["社保", "社保卡", "身份证", "身分证", "户口簿", "公积金"])
+    assert for_matching("社宝咔第一次怎么申请", repair) == "社保卡第一次怎么申请"
+    # 身分证 is the lexicon's other spelling of 身份证: the sound they share is no doubt
+    assert for_matching("我的shenfenzheng快到期了", repair) == "我的身份证快到期了"
+    assert for_matching("老板不给钱", repair) == "老板不给钱"

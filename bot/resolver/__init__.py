@@ -26,8 +26,10 @@ from bot.resolver.examples import NONE
 ASPECTS = settings.ROOT / "data" / "lexicon" / "aspects.yml"
 ADVICE = settings.ROOT / "data" / "lexicon" / "advice.yml"
 OBJECTS = settings.ROOT / "data" / "lexicon" / "objects.yml"
-# how much of its likelihood a service keeps when the message names things, none of them its own
+# how much of its likelihood a service keeps when the message names things, none of them its own,
+# and how much of the doubt that any record is meant is kept when a message names one
 AWAY = 0.1
+NAMED_NONE = 0.5
 OVERVIEW = "overview"  # the aspect of how to do it at all: no one detail
 # the entities that name a record, and the parse-data key of the records that could be meant (filled by
 # bot/nlp/resolver.py, read by the actions to ask back)
@@ -181,26 +183,30 @@ def objects() -> Objects:
     return load_objects()
 
 
-def toward_named(best: dict[str, float], read: str, titles: dict[str, str]) -> dict[str, float]:
-    """The likelihood of services about none of the things the message names, moved to the services
-    about them (in proportion), so that a named object outweighs the phrasing: 护照快到期了 → 护照."""
+def toward_named(
+    best: dict[str, float], none: float, read: str, titles: dict[str, str]
+) -> tuple[dict[str, float], float]:
+    """The likelihood of services about none of the things the message names, and a share of the
+    doubt that any record is meant, moved to the services about them (in proportion): a named object
+    outweighs a phrasing that fits another service (护照快到期了 → 护照), and a message that names one
+    is likely about it (违章…在哪里查)."""
     found = objects()
     named = found.named(read)
     if not named:
-        return best
+        return best, none
     about = {label: found.about(titles.get(label, "")) for label in best if label.startswith("service:")}
     toward = [label for label, keys in about.items() if keys & named]
     away = [label for label, keys in about.items() if keys and not keys & named]
     total = sum(best[label] for label in toward)
-    if not away or total <= 0:
-        return best
-    moved = sum(best[label] for label in away) * (1 - AWAY)
+    if total <= 0:
+        return best, none
+    moved = sum(best[label] for label in away) * (1 - AWAY) + none * (1 - NAMED_NONE)
     out = dict(best)
     for label in away:
         out[label] = best[label] * AWAY
     for label in toward:
         out[label] = best[label] + moved * best[label] / total
-    return out
+    return out, none * NAMED_NONE
 
 
 def _words(text: str) -> list[str]:
@@ -288,6 +294,6 @@ def resolve(model: RecordModel, text: str, limit: int = 5, titles: Optional[dict
             if NONE in model.pipeline.classes_:
                 none = min(none, float(table[:, list(model.pipeline.classes_).index(NONE)].min()))
     if titles:
-        best = toward_named(best, read, titles)
+        best, none = toward_named(best, none, read, titles)
     records = tuple(Candidate(label, p) for label, p in sorted(best.items(), key=lambda kv: -kv[1]))[:limit]
     return Resolution(records, none, aspect, found.intents.get(aspect) if aspect else None, read)
