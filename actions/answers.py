@@ -44,13 +44,15 @@ def office(dispatcher: CollectingDispatcher, s: Session, district: str) -> None:
     dispatcher.utter_message(text=replies.office_answer(district, queries.offices_in_district(s, district)))
 
 
-def plan_item(dispatcher: CollectingDispatcher, s: Session, item) -> None:
+def plan_item(dispatcher: CollectingDispatcher, s: Session, item) -> str:
+    """Answer from one plan item; its title, for the conversation's `plan_item` slot."""
     children = (
         queries.plan_children(s, item.id)
         if item.kind in ("project", "overview", "measure") and not item.figures
         else []
     )
     dispatcher.utter_message(text=replies.plan_answer(item, children))
+    return item.title
 
 
 def plan_targets(dispatcher: CollectingDispatcher, s: Session) -> None:
@@ -65,11 +67,13 @@ def plan_hits_by_kind(s: Session, hits: list[Hit], kinds: tuple[str, ...]) -> li
     return [h for h in hits if (item := queries.plan_item(s, h.record_id)) is not None and item.kind in kinds]
 
 
-def plan_question(dispatcher: CollectingDispatcher, s: Session, intent: str, term: Optional[str], text: str) -> None:
+def plan_question(
+    dispatcher: CollectingDispatcher, s: Session, intent: str, term: Optional[str], text: str
+) -> Optional[str]:
+    """Answer a question about the plan; the title of the one item answered, if one was."""
     items = queries.plan_items_by_term(s, term) if term else []
     if items:
-        plan_item(dispatcher, s, items[0])
-        return
+        return plan_item(dispatcher, s, items[0])
     hits = queries.search(s, text, kinds=["plan_item"], limit=10)
     preferred = plan_hits_by_kind(s, hits, PLAN_KINDS.get(intent, ()))
     top, close = choices.decide(preferred)
@@ -77,17 +81,17 @@ def plan_question(dispatcher: CollectingDispatcher, s: Session, intent: str, ter
         # nothing of the kind asked about: a general answer where there is one, else any record
         if intent == intents.ASK_PLAN_TARGET:
             plan_targets(dispatcher, s)
-            return
+            return None
         if intent in PLAN_GENERAL:
-            plan_item(dispatcher, s, queries.plan_item(s, PLAN_GENERAL[intent]))
-            return
+            return plan_item(dispatcher, s, queries.plan_item(s, PLAN_GENERAL[intent]))
         top, close = choices.decide(hits)
     if top:
-        plan_item(dispatcher, s, queries.plan_item(s, top.record_id))
-    elif close:
+        return plan_item(dispatcher, s, queries.plan_item(s, top.record_id))
+    if close:
         dispatcher.utter_message(text=replies.did_you_mean(), buttons=choice_buttons(close))
     else:
         dispatcher.utter_message(text=replies.not_found())
+    return None
 
 
 def choice_buttons(hits: list[Hit]) -> list[dict[str, str]]:

@@ -18,6 +18,9 @@ SERVICE_INTENTS = intents.SERVICE_INTENTS
 PLAN_INTENTS = intents.PLAN_INTENTS
 QUESTION_INTENTS = intents.QUESTION_INTENTS
 REPHRASE = "utter_ask_rephrase"
+# a message this short that names no record, right after a question about a service or a plan item,
+# asks more about it ("能领几个月", "那教育方面的呢"): a clerk answers it, and does not ask which one
+FOLLOW_UP_MAX_CHARS = 14
 
 
 def latest_entity(tracker: Tracker, *names: str) -> Optional[str]:

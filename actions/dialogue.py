@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from actions import answers, choices, replies
 from actions.ask_back import candidate_buttons, choice_taken
 from actions.context import (
+    FOLLOW_UP_MAX_CHARS,
     PLAN_INTENTS,
     REPHRASE,
     SERVICE_INTENTS,
@@ -19,6 +20,7 @@ from actions.context import (
     latest_entity,
     text_of,
 )
+from actions.plan import plan_follow_up
 from bot import intents, normalise, resolver
 from bot.records import queries
 from bot.records.db import session
@@ -27,9 +29,6 @@ from bot.resolver import CANDIDATES, RECORD_ENTITIES
 # intents offered as clarification choices must be questions a button can re-ask
 CLARIFIABLE = set(replies.INTENT_LABELS)
 CLOSE_INTENTS = 0.25  # an intent this close to the top one is offered as a choice too
-# a message this short that names no record, right after a question about a service, asks more about
-# that service ("能领几个月", "利息要自己出吗"): a clerk answers it, and does not ask which service
-FOLLOW_UP_MAX_CHARS = 14
 FOLLOW_UP_QUESTION = re.compile(r"[吗呢么?？]|多少|几|怎么|哪|能不能|要不要|可不可以|是不是|行不行")
 NOT_A_FOLLOW_UP = re.compile(r"^(不是|不对|你说|听不|没听|啊|嗯|哦)|什么意思")
 
@@ -71,8 +70,8 @@ class ActionFollowUp(Action):
                     return [SlotSet("service", record.name)] + ([SlotSet("district", district)] if district else [])
             if previous in PLAN_INTENTS:
                 term = latest_entity(tracker, "plan_item", "metric", "plan_project", "document")
-                answers.plan_question(dispatcher, s, previous, term, text_of(tracker))
-                return []
+                title = answers.plan_question(dispatcher, s, previous, term, text_of(tracker))
+                return [SlotSet("plan_item", title)] if title else []
             if not answers.from_search(dispatcher, s, text_of(tracker)):
                 dispatcher.utter_message(text=replies.not_found())
         return []
@@ -90,6 +89,8 @@ class ActionAskAffirmation(Action):
         events = self._choice(dispatcher, tracker)
         if events is None:
             events = self._follow_up(dispatcher, tracker, message)
+        if events is None:
+            events = plan_follow_up(dispatcher, tracker)
         if events is not None:
             return events
         ranking = [r for r in message.get("intent_ranking", []) if r.get("name") in CLARIFIABLE]

@@ -2,14 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Text
+import re
+from typing import Optional, Text
 
 from rasa_sdk import Action
+from rasa_sdk.events import SlotSet
 
 from actions import answers
-from actions.context import PLAN_INTENTS, apologise_on_failure, last_question, latest_entity, text_of
-from bot import intents
+from actions.context import (
+    FOLLOW_UP_MAX_CHARS,
+    PLAN_INTENTS,
+    apologise_on_failure,
+    last_question,
+    latest_entity,
+    text_of,
+)
+from bot import intents, normalise
+from bot.records import queries
 from bot.records.db import session
+
+SLOT = "plan_item"
+# what is left of "那教育方面的呢" once the words around the field asked about are taken off
+_AROUND = re.compile(r"^(那么|那|还有|再问一下)|(这一块|这块|方面|领域|板块)?(的)?(呢|嘞|咧|勒)?[?？。!！]*$")
+
+
+# …and what makes it a follow-up at all: "数据产业规模多少" is a question of its own
+_FOLLOW_FORM = re.compile(r"^(那么|那|还有)|呢[?？]*$")
+
+
+def _field(read: str) -> str:
+    return _AROUND.sub("", _AROUND.sub("", read))
+
+
+def plan_follow_up(dispatcher, tracker) -> Optional[list]:
+    """A short question naming no plan item right after one about an item, naming a field the item's
+    statement speaks of ("那教育方面的呢" after 智能民生治理工程's 55个医疗健康…智能体): that item
+    again, whose statement holds the field's figure. None when the message is no such follow-up."""
+    title = tracker.get_slot(SLOT)
+    read = normalise.for_matching(text_of(tracker))
+    if not title or not read or len(read) > FOLLOW_UP_MAX_CHARS or not _FOLLOW_FORM.search(read):
+        return None
+    if latest_entity(tracker, "plan_item", "metric", "plan_project", "document", "service"):
+        return None
+    if last_question(tracker, skip_latest=True) not in PLAN_INTENTS:
+        return None
+    field = _field(read)
+    with session() as s:
+        items = queries.plan_items_by_term(s, title)
+        if not items or len(field) < 2:
+            return None
+        statement = items[0].statement or ""
+        if not any(field[i : i + 2] in statement for i in range(len(field) - 1)):
+            return None
+        return [SlotSet(SLOT, answers.plan_item(dispatcher, s, items[0]))]
 
 
 class ActionAnswerPlan(Action):
@@ -18,8 +63,11 @@ class ActionAnswerPlan(Action):
 
     @apologise_on_failure
     def run(self, dispatcher, tracker, domain):
+        events = plan_follow_up(dispatcher, tracker)
+        if events is not None:
+            return events
         intent = last_question(tracker, PLAN_INTENTS) or intents.ASK_PLAN_OVERVIEW
         term = latest_entity(tracker, "plan_item", "metric", "plan_project", "document")
         with session() as s:
-            answers.plan_question(dispatcher, s, intent, term, text_of(tracker))
-        return []
+            title = answers.plan_question(dispatcher, s, intent, term, text_of(tracker))
+        return [SlotSet(SLOT, title)] if title else []

@@ -341,3 +341,38 @@ def test_an_answer_that_fits_no_single_choice_is_not_taken(executor, built_datab
             EventVerbosity.AFTER_RESTART
         )
         assert choice_taken(Tracker.from_dict(state)) is None, answer
+
+
+def test_a_plan_answer_remembers_its_item(executor, built_database):
+    _, events = run_action(
+        executor,
+        "action_answer_plan",
+        [("智能民生治理工程要建多少个智能体", "ask_plan_project", [("plan_project", "智能民生治理工程")])],
+    )
+    assert {"event": "slot", "name": "plan_item", "value": "智能民生治理工程"}.items() <= events[-1].items()
+
+
+def test_another_field_of_the_plan_item_just_answered(executor, built_database):
+    # "那教育方面的呢" after the figure of one field: the same item, whose statement holds that field's figure
+    asked = ("方案里说要搞智能体，跟看病有关的有几个", "ask_plan_agent", [])
+    for action, text, intent in (
+        ("action_answer_plan", "那教育方面的呢", "ask_plan_department"),
+        ("action_default_ask_affirmation", "那文旅的呢", "nlu_fallback"),
+    ):
+        responses, events = run_action(
+            executor, action, [asked, (text, intent, [])], slots={"plan_item": "智能民生治理工程"}
+        )
+        assert "55个教育教学" in responses[0]["text"], (text, responses)
+        assert {"event": "slot", "name": "plan_item", "value": "智能民生治理工程"}.items() <= events[-1].items()
+
+
+def test_a_plan_question_of_its_own_or_a_field_not_in_the_item_is_no_follow_up(executor, built_database):
+    asked = ("智能民生治理工程要建多少个智能体", "ask_plan_project", [])
+    for text in ("到2028年人工智能产业规模是多少", "那交通方面的呢"):
+        responses, _ = run_action(
+            executor,
+            "action_answer_plan",
+            [asked, (text, "ask_plan_target", [])],
+            slots={"plan_item": "智能民生治理工程"},
+        )
+        assert "55个教育教学" not in responses[0]["text"], (text, responses)

@@ -124,3 +124,10 @@ def test_a_broken_advice_lexicon_names_the_file_and_the_pattern(tmp_path):
         assert "advice.yml" in str(exc) and "medical" in str(exc) and "病(" in str(exc)
     else:
         raise AssertionError("a broken pattern must stop the load")
+
+
+def test_that_one_then_is_a_question_not_a_yes():
+    assert _read("那文旅的呢", "affirm") == "nlu_fallback"
+    assert _read("那教育方面呢？", "thank") == "nlu_fallback"
+    for text in ("好的呢", "是的呢", "那好吧", "那就这样，谢谢"):
+        assert _read(text, "affirm") == "affirm", text

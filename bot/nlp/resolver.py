@@ -49,6 +49,10 @@ KEEP = {
     intents.INSTRUCTION,
     intents.INFORM,
 }
+# replies to the assistant, not questions…
+ANSWERS = {intents.AFFIRM, intents.DENY, intents.THANK, intents.GOODBYE}
+# …which "那X呢" never is
+THAT_ONE = re.compile(r"(那么|那)[^,，。!！]{1,12}呢[?？]*")
 # a complaint stays one when the resident says so; otherwise the intent model's guess may yield
 COMPLAINT_WORDS = re.compile(r"投诉|举报|不满|差劲|太差|态度|气死|曝光|告你们|反映")
 # …unless it asks how or where to complain, which the 12345 records answer
@@ -217,6 +221,10 @@ class RecordResolver(GraphComponent):
         if not text.strip() or text.startswith("/"):
             return
         intent = (message.get(INTENT) or {}).get("name") or ""
+        if intent in ANSWERS and THAT_ONE.fullmatch(normalise.for_matching(text)):
+            # "那文旅的呢" asks about something; a yes, a no or a thank-you never ends in 呢 after 那
+            intent = intents.NLU_FALLBACK
+            self._set_intent(message, intent, 1.0)
         if intent in KEEP and intent != intents.BOT_CHALLENGE:
             return
         found = resolver.resolve(model, text, titles=self.titles)

@@ -152,19 +152,30 @@ class Objects:
     def about(self, title: str) -> frozenset[str]:
         return frozenset(key for key in self.words if key in title)
 
-    def named(self, read: str) -> frozenset[str]:
-        """The things a message names; a word inside a longer one found (社保 in 社保卡) names nothing."""
+    def named(self, read: str) -> dict[str, frozenset[tuple[int, int]]]:
+        """The things a message names, each with where its words stand; a word inside a longer one
+        found (社保 in 社保卡) names nothing."""
         spans = [
             (m.start(), m.start() + len(word), key)
             for key, words in self.words.items()
             for word in words
             for m in re.finditer(re.escape(word), read)
         ]
-        return frozenset(
-            key
-            for start, end, key in spans
-            if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)
-        )
+        found: dict[str, set[tuple[int, int]]] = {}
+        for start, end, key in spans:
+            if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans):
+                found.setdefault(key, set()).add((start, end))
+        return {key: frozenset(places) for key, places in found.items()}
+
+
+def mentions(places: Iterable[tuple[int, int]]) -> int:
+    """How many separate mentions the words at these places make: 新房子 (新房, 房子) is one."""
+    count, reach = 0, -1
+    for start, end in sorted(places):
+        if start >= reach:
+            count += 1
+        reach = max(reach, end)
+    return count
 
 
 def load_objects(path: Path = OBJECTS) -> Objects:
@@ -187,16 +198,20 @@ def toward_named(
     best: dict[str, float], none: float, read: str, titles: dict[str, str]
 ) -> tuple[dict[str, float], float]:
     """The likelihood of services about none of the things the message names, and a share of the
-    doubt that any record is meant, moved to the services about them (in proportion): a named object
-    outweighs a phrasing that fits another service (护照快到期了 → 护照), and a message that names one
-    is likely about it (违章…在哪里查)."""
+    doubt that any record is meant, moved to the services it names most (in proportion): a named
+    object outweighs a phrasing that fits another service (护照快到期了 → 护照), and a message that
+    names one is likely about it (违章…在哪里查). Services named by fewer of its words keep theirs."""
     found = objects()
     named = found.named(read)
     if not named:
         return best, none
     about = {label: found.about(titles.get(label, "")) for label in best if label.startswith("service:")}
-    toward = [label for label, keys in about.items() if keys & named]
-    away = [label for label, keys in about.items() if keys and not keys & named]
+    strength = {
+        label: mentions(place for k in keys if k in named for place in named[k]) for label, keys in about.items()
+    }
+    most = max(strength.values(), default=0)
+    toward = [label for label, n in strength.items() if n == most and n > 0]
+    away = [label for label, keys in about.items() if keys and strength[label] == 0]
     total = sum(best[label] for label in toward)
     if total <= 0:
         return best, none
