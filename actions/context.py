@@ -50,6 +50,17 @@ def last_question(
     return next((i for i in intents if i in among), None)
 
 
+def slot_before_latest(tracker: Tracker, name: str) -> Optional[str]:
+    """A slot's value before the resident's latest message set anything from it."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_latest = True
+        elif seen_latest and event.get("event") == "slot" and event.get("name") == name:
+            return event.get("value")
+    return None
+
+
 def replies_before_latest(tracker: Tracker) -> list[dict]:
     """The assistant's replies to the resident's message before the latest, newest first."""
     found: list[dict] = []

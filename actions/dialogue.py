@@ -162,15 +162,20 @@ class ActionAskAffirmation(Action):
             record = queries.service_by_term(s, term)
             if record is None:
                 return None
+            # "那电呢" after 居民用水报装: the same question of the service about what it names
+            other = resolver.sibling(queries.service_names(s), record.name, read)
+            record = queries.service_by_term(s, other) if other else record
+            if record is None:
+                return None
             # the resolver found other services close: "那社保卡呢" with the name missed is no follow-up
             offered = {c.get("title") for c in message.get(CANDIDATES) or [] if c.get("kind") == "service"}
             if offered and record.name not in offered:
                 return None
-            answers.service(
-                dispatcher,
-                s,
-                record,
-                found.intents.get(aspect, intents.ASK_SERVICE) if aspect else intents.ASK_SERVICE,
-                tracker.get_slot("district"),
-            )
+            if aspect:
+                asked = found.intents.get(aspect, intents.ASK_SERVICE)
+            elif other:  # "那电呢": what was asked of the other service
+                asked = last_question(tracker, SERVICE_INTENTS, skip_latest=True) or intents.ASK_SERVICE
+            else:
+                asked = intents.ASK_SERVICE
+            answers.service(dispatcher, s, record, asked, tracker.get_slot("district"))
         return [SlotSet("service", record.name)]

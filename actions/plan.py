@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Optional, Text
 
 from rasa_sdk import Action
@@ -17,21 +16,11 @@ from actions.context import (
     latest_entity,
     text_of,
 )
-from bot import intents, normalise
+from bot import intents, normalise, resolver
 from bot.records import queries
 from bot.records.db import session
 
 SLOT = "plan_item"
-# what is left of "那教育方面的呢" once the words around the field asked about are taken off
-_AROUND = re.compile(r"^(那么|那|还有|再问一下)|(这一块|这块|方面|领域|板块)?(的)?(呢|嘞|咧|勒)?[?？。!！]*$")
-
-
-# …and what makes it a follow-up at all: "数据产业规模多少" is a question of its own
-_FOLLOW_FORM = re.compile(r"^(那么|那|还有)|呢[?？]*$")
-
-
-def _field(read: str) -> str:
-    return _AROUND.sub("", _AROUND.sub("", read))
 
 
 def plan_follow_up(dispatcher, tracker) -> Optional[list]:
@@ -40,13 +29,13 @@ def plan_follow_up(dispatcher, tracker) -> Optional[list]:
     again, whose statement holds the field's figure. None when the message is no such follow-up."""
     title = tracker.get_slot(SLOT)
     read = normalise.for_matching(text_of(tracker))
-    if not title or not read or len(read) > FOLLOW_UP_MAX_CHARS or not _FOLLOW_FORM.search(read):
+    if not title or not read or len(read) > FOLLOW_UP_MAX_CHARS or not resolver.FOLLOW_UP_FORM.search(read):
         return None
     if latest_entity(tracker, "plan_item", "metric", "plan_project", "document", "service"):
         return None
     if last_question(tracker, skip_latest=True) not in PLAN_INTENTS:
         return None
-    field = _field(read)
+    field = resolver.asked_about(read)
     with session() as s:
         items = queries.plan_items_by_term(s, title)
         if not items or len(field) < 2:

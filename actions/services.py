@@ -11,8 +11,16 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers, choices, replies
 from actions.ask_back import choice_taken
-from actions.context import SERVICE_INTENTS, apologise_on_failure, last_question, latest_entity, text_of
-from bot import intents
+from actions.context import (
+    FOLLOW_UP_MAX_CHARS,
+    SERVICE_INTENTS,
+    apologise_on_failure,
+    last_question,
+    latest_entity,
+    slot_before_latest,
+    text_of,
+)
+from bot import intents, normalise, resolver
 from bot.records import queries
 from bot.records.db import session
 
@@ -28,6 +36,9 @@ class ActionAnswerService(Action):
         district = tracker.get_slot("district")
         with session() as s:
             record = queries.service_by_term(s, term) if term else None
+            other = self._sibling(s, tracker)
+            if other is not None:
+                record, aspect = other, last_question(tracker, SERVICE_INTENTS, skip_latest=True) or aspect
             if record is None:
                 dispatcher.utter_message(
                     text=replies.ask_which_service() if not term else replies.unknown_service(term)
@@ -35,6 +46,18 @@ class ActionAnswerService(Action):
                 return []
             answers.service(dispatcher, s, record, aspect, district)
         return [SlotSet("service", record.name)]
+
+    @staticmethod
+    def _sibling(s, tracker):
+        """ "那公司呢" right after 个体工商户注销登记: 企业注销登记, whatever service its words alone name."""
+        before = slot_before_latest(tracker, "service")
+        if not before or last_question(tracker, skip_latest=True) not in SERVICE_INTENTS:
+            return None
+        read = normalise.for_matching(text_of(tracker))
+        if len(read) > FOLLOW_UP_MAX_CHARS:
+            return None
+        name = resolver.sibling(queries.service_names(s), before, read)
+        return queries.service_by_term(s, name) if name else None
 
 
 class ActionAnswerOffice(Action):

@@ -376,3 +376,34 @@ def test_a_plan_question_of_its_own_or_a_field_not_in_the_item_is_no_follow_up(e
             slots={"plan_item": "智能民生治理工程"},
         )
         assert "55个教育教学" not in responses[0]["text"], (text, responses)
+
+
+def test_a_follow_up_naming_another_thing_answers_its_service(executor, built_database):
+    # "电呢，报装要多久" after the water connection: the electricity connection's time, not water's
+    responses, events = run_action(
+        executor,
+        "action_answer_service",
+        [
+            ("新房子用水报装要多长时间", "ask_service_time_limit", []),
+            ("电呢，报装要多久", "ask_service_time_limit", []),
+        ],
+        slots={"service": "居民用水报装"},
+    )
+    assert "居民用电报装的办理时限" in responses[0]["text"], responses
+    assert {"event": "slot", "name": "service", "value": "居民用电报装"}.items() <= events[-1].items()
+    # "那公司呢" after closing a sole trader: the company's closure, whatever 公司 alone names
+    responses, _ = run_action(
+        executor,
+        "action_answer_service",
+        [("个体户怎么注销", "ask_service", []), ("那公司呢", "ask_service", [("service", "企业设立登记")])],
+        slots={"service": "个体工商户注销登记"},
+        slots_after={"service": "企业设立登记"},
+    )
+    assert "企业注销登记" in responses[0]["text"], responses
+    responses, _ = run_action(
+        executor,
+        "action_default_ask_affirmation",
+        [("新房子要通自来水怎么办", "ask_service", []), ("那电呢", "nlu_fallback", [])],
+        slots={"service": "居民用水报装"},
+    )
+    assert "居民用电报装" in responses[0]["text"], responses

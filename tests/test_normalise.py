@@ -166,3 +166,22 @@ def test_a_word_with_two_typos_and_a_shared_sound_of_one_meaning_are_repaired():
     # 身分证 is the lexicon's other spelling of 身份证: the sound they share is no doubt
     assert for_matching("我的shenfenzheng快到期了", repair) == "我的身份证快到期了"
     assert for_matching("老板不给钱", repair) == "老板不给钱"
+
+
+_SERVICES = ["居民用水报装", "居民用电报装", "燃气开户", "企业设立登记", "企业注销登记", "个体工商户注销登记"]
+
+
+def test_a_follow_up_naming_another_thing_means_its_service_with_the_same_action():
+    from bot.resolver import sibling
+
+    assert sibling(_SERVICES, "居民用水报装", "那电呢") == "居民用电报装"
+    assert sibling(_SERVICES, "居民用水报装", "电呢,报装要多久") == "居民用电报装"
+    assert sibling(_SERVICES, "个体工商户注销登记", "那公司呢") == "企业注销登记"
+
+
+def test_no_other_service_for_the_same_thing_another_action_or_no_follow_up():
+    from bot.resolver import sibling
+
+    assert sibling(_SERVICES, "居民用水报装", "那水表呢") is None  # the same thing again
+    assert sibling(_SERVICES, "居民用水报装", "燃气呢") is None  # 燃气 has 开户, not 报装: the resolver decides
+    assert sibling(_SERVICES, "个体工商户注销登记", "公司怎么注册") is None  # a question of its own

@@ -62,6 +62,7 @@ COMPLAINT_PROCESS = re.compile(
 # a question how to get something done, not a grievance
 ASKING = re.compile(
     r"(怎么|如何)(给.{1,3})?(办|弄|申请|领|交|报名|上户口)|能(不能)?办|可以办|办得了|要带什么|去哪(里|儿)?办"
+    r"|办(什么|哪些)(证|手续)?[?？]?$|(要|得|先|该)办(什么|哪些)|^(那么|那)[^,，。]{1,10}呢"
 )
 # …and what a grievance says beside it: "你们怎么办事的", "跑了五趟了，到底能不能办"
 GRIEVANCE = re.compile(
@@ -287,6 +288,10 @@ class RecordResolver(GraphComponent):
             float(self.config["lead"]),
         )
         if top is None:
+            if intent == intents.ASK_ADVICE and not strict:
+                # no word of advice and no record sure: ask back with the records close, not a disclaimer
+                self._set_intent(message, intents.NLU_FALLBACK, 1.0)
+                return
             if "service" in named and intent in SERVICE_INTENTS and found.aspect_intent:
                 self._set_intent(message, found.aspect_intent, (message.get(INTENT) or {}).get("confidence", 1.0))
             return

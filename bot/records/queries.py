@@ -39,6 +39,10 @@ def service_by_term(session: Session, term: str) -> Optional[Service]:
     return _get(session, Service, ids[0]) if ids else None
 
 
+def service_names(session: Session) -> list[str]:
+    return list(session.execute(select(Service.name).order_by(Service.id)).scalars())
+
+
 def service(session: Session, service_id: str) -> Optional[Service]:
     return _get(session, Service, service_id)
 

@@ -21,7 +21,7 @@ import yaml
 
 from bot import normalise, settings
 from bot.intents import ASK_SERVICE
-from bot.resolver.examples import NONE
+from bot.resolver.examples import NONE, situations
 
 ASPECTS = settings.ROOT / "data" / "lexicon" / "aspects.yml"
 ADVICE = settings.ROOT / "data" / "lexicon" / "advice.yml"
@@ -222,6 +222,40 @@ def toward_named(
     for label in toward:
         out[label] = best[label] + moved * best[label] / total
     return out, none * NAMED_NONE
+
+
+# what makes a short message a follow-up ("那电呢", "文旅体育呢"), and the words around the thing it asks
+# about, taken off to leave that thing ("那教育方面的呢" → 教育)
+FOLLOW_UP_FORM = re.compile(r"^(那么|那|还有)|呢([?？]*$|[,，])")
+_AROUND = re.compile(r"^(那么|那|还有|再问一下)|(这一块|这块|方面|领域|板块)?(的)?(呢|嘞|咧|勒)?[?？。!！]*$")
+
+
+def asked_about(read: str) -> str:
+    """The thing a follow-up asks about: what stands before its 呢 ("电呢，报装要多久" → 电)."""
+    head = re.split(r"呢[,，]", read, maxsplit=1)[0]
+    return _AROUND.sub("", _AROUND.sub("", head))
+
+
+def sibling(names: Iterable[str], current: str, read: str) -> Optional[str]:
+    """The service a short follow-up means when it names another thing with the same action: "那电呢"
+    after 居民用水报装 is 居民用电报装, "那公司呢" after 个体工商户注销登记 is 企业注销登记. None when
+    no one service fits."""
+    actions = [a for a in sorted(situations(), key=len, reverse=True) if a in current]
+    if not actions or not FOLLOW_UP_FORM.search(read):
+        return None
+    action, thing = actions[0], asked_about(read)
+    found = objects()
+    named = set(found.named(read))
+    if found.about(current) & named:
+        return None  # the same thing again: no other service meant
+    fits = [
+        name
+        for name in names
+        if name != current
+        and action in name
+        and ((thing and thing in name.replace(action, "")) or found.about(name) & named)
+    ]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _words(text: str) -> list[str]:
