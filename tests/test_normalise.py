@@ -185,3 +185,11 @@ def test_no_other_service_for_the_same_thing_another_action_or_no_follow_up():
     assert sibling(_SERVICES, "居民用水报装", "那水表呢") is None  # the same thing again
     assert sibling(_SERVICES, "居民用水报装", "燃气呢") is None  # 燃气 has 开户, not 报装: the resolver decides
     assert sibling(_SERVICES, "个体工商户注销登记", "公司怎么注册") is None  # a question of its own
+
+
+def test_a_plan_question_naming_a_service_thing_stays_about_the_plan():
+    from bot.resolver import toward_named
+
+    titles = {**_TITLES, "service:remote": "异地就医备案", "plan:agents": "智能民生治理工程"}
+    best = {"plan:agents": 0.3, "service:remote": 0.05, "service:id-renew": 0.02}
+    assert toward_named(best, 0.4, "方案里说要搞智能体,跟看病有关的有几个", titles) == (best, 0.4)

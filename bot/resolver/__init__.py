@@ -203,8 +203,9 @@ def toward_named(
     names one is likely about it (违章…在哪里查). Services named by fewer of its words keep theirs."""
     found = objects()
     named = found.named(read)
-    if not named:
-        return best, none
+    top = max(best, key=best.__getitem__, default="")
+    if not named or top.startswith("plan:"):
+        return best, none  # a question about the plan that names 看病 is still about the plan
     about = {label: found.about(titles.get(label, "")) for label in best if label.startswith("service:")}
     strength = {
         label: mentions(place for k in keys if k in named for place in named[k]) for label, keys in about.items()
