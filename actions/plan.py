@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Optional, Text
 
 from rasa_sdk import Action
@@ -19,6 +20,7 @@ from actions.context import (
 from bot import intents, normalise, resolver
 from bot.records import queries
 from bot.records.db import session
+from bot.resolver import RECORD_ENTITIES
 
 SLOT = "plan_item"
 
@@ -31,7 +33,7 @@ def plan_follow_up(dispatcher, tracker) -> Optional[list]:
     read = normalise.for_matching(text_of(tracker))
     if not title or not read or len(read) > FOLLOW_UP_MAX_CHARS or not resolver.FOLLOW_UP_FORM.search(read):
         return None
-    if latest_entity(tracker, "plan_item", "metric", "plan_project", "document", "service"):
+    if latest_entity(tracker, *RECORD_ENTITIES):
         return None
     if last_question(tracker, skip_latest=True) not in PLAN_INTENTS:
         return None
@@ -41,7 +43,9 @@ def plan_follow_up(dispatcher, tracker) -> Optional[list]:
         if not items or len(field) < 2:
             return None
         statement = items[0].statement or ""
-        if not any(field[i : i + 2] in statement for i in range(len(field) - 1)):
+        # words, not digits: "那2030年呢" shares 20 with 2028年 and asks another year
+        pairs = (field[i : i + 2] for i in range(len(field) - 1))
+        if not any(re.fullmatch(r"[\u4e00-\u9fff]{2}", pair) and pair in statement for pair in pairs):
             return None
         return [SlotSet(SLOT, answers.plan_item(dispatcher, s, items[0]))]
 

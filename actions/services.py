@@ -38,7 +38,7 @@ class ActionAnswerService(Action):
             record = queries.service_by_term(s, term) if term else None
             other = self._sibling(s, tracker)
             if other is not None:
-                record, aspect = other, last_question(tracker, SERVICE_INTENTS, skip_latest=True) or aspect
+                record, aspect = other, self._asked(tracker) or aspect
             if record is None:
                 dispatcher.utter_message(
                     text=replies.ask_which_service() if not term else replies.unknown_service(term)
@@ -46,6 +46,14 @@ class ActionAnswerService(Action):
                 return []
             answers.service(dispatcher, s, record, aspect, district)
         return [SlotSet("service", record.name)]
+
+    @staticmethod
+    def _asked(tracker):
+        """The detail a follow-up asks: the one it names ("那电呢，要多久"), else the one asked before."""
+        aspect = resolver.aspects().find(normalise.for_matching(text_of(tracker)))
+        if aspect:
+            return resolver.aspects().intents.get(aspect)
+        return last_question(tracker, SERVICE_INTENTS, skip_latest=True)
 
     @staticmethod
     def _sibling(s, tracker):

@@ -141,9 +141,17 @@ def ticket_texts(summary, transcript, slots) -> list[str]:
 _FEEDBACK_NOT_TEXT = ("id", "created_at", "conversation")
 
 
+_HASH = re.compile(r"[0-9a-f]{16}")
+
+
 def feedback_texts(row) -> str:
-    """Every column of a feedback row that could hold a resident's words, whatever columns it gains."""
-    return " ".join(str(value) for column, value in row.items() if column not in _FEEDBACK_NOT_TEXT)
+    """Every column of a feedback row that could hold a resident's words, whatever columns it gains;
+    the conversation too, unless it is the one-way hash it should be (a raw sender id is a leak)."""
+    texts = [str(value) for column, value in row.items() if column not in _FEEDBACK_NOT_TEXT]
+    conversation = str(row.get("conversation") or "")
+    if not _HASH.fullmatch(conversation):
+        texts.append(conversation)
+    return " ".join(texts)
 
 
 def conversation_ids(channel: str, sender: str) -> list[str]:

@@ -407,3 +407,21 @@ def test_a_follow_up_naming_another_thing_answers_its_service(executor, built_da
         slots={"service": "居民用水报装"},
     )
     assert "居民用电报装" in responses[0]["text"], responses
+
+
+def test_a_follow_up_to_another_thing_asks_the_detail_it_names_and_a_year_is_no_field(executor, built_database):
+    responses, _ = run_action(
+        executor,
+        "action_answer_service",
+        [("居民用水报装要带什么材料", "ask_service_materials", []), ("那电呢，要多久", "ask_service_time_limit", [])],
+        slots={"service": "居民用水报装"},
+    )
+    assert "居民用电报装的办理时限" in responses[0]["text"], responses
+    responses, _ = run_action(
+        executor,
+        "action_answer_plan",
+        [("到2028年人工智能产业规模是多少", "ask_plan_target", []), ("那2030年呢", "ask_plan_target", [])],
+        slots={"plan_item": "人工智能产业规模"},
+    )
+    # no follow-up of the item: the 2028 figure is not given again as if it were 2030's
+    assert not responses[0]["text"].startswith("到2028年，全市人工智能产业规模突破2000亿元"), responses

@@ -131,3 +131,17 @@ def test_that_one_then_is_a_question_not_a_yes():
     assert _read("那教育方面呢？", "thank") == "nlu_fallback"
     for text in ("好的呢", "是的呢", "那好吧", "那就这样，谢谢"):
         assert _read(text, "affirm") == "affirm", text
+
+
+def test_grievances_said_as_that_one_stay_complaints_and_short_yeses_stay_yeses():
+    for text in ("那物业乱收费谁管呢", "那路灯坏了半个月没人修呢"):
+        assert _read(text, "complaint") == "complaint", text
+    for text in ("那好呢", "那行呢"):
+        assert _read(text, "affirm") == "affirm", text
+
+
+def test_advice_words_are_words():
+    from bot import normalise
+
+    for text in ("能告诉我社保卡怎么办吗", "门诊慢性病怎么认定", "天气炎热窗口开门吗"):
+        assert not resolver.advice().search(normalise.for_matching(text)), text

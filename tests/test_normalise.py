@@ -193,3 +193,18 @@ def test_a_plan_question_naming_a_service_thing_stays_about_the_plan():
     titles = {**_TITLES, "service:remote": "异地就医备案", "plan:agents": "智能民生治理工程"}
     best = {"plan:agents": 0.3, "service:remote": 0.05, "service:id-renew": 0.02}
     assert toward_named(best, 0.4, "方案里说要搞智能体,跟看病有关的有几个", titles) == (best, 0.4)
+
+
+def test_a_number_inside_a_longer_one_names_nothing():
+    from bot.resolver import objects as things
+
+    assert "12345" not in things().named("我手机号13912345678,社保卡丢了")
+    assert "12345" in things().named("打12345投诉")
+
+
+def test_a_follow_up_matches_what_sets_a_name_apart_not_any_character():
+    from bot.resolver import sibling
+
+    names = ["居民身份证补领", "残疾人证换领补领", "结婚登记", "离婚登记", "婚姻登记记录证明", "补领婚姻登记证"]
+    assert sibling(names, "居民身份证补领", "那人呢") is None
+    assert sibling(names, "结婚登记", "那离婚呢") == "离婚登记"

@@ -61,3 +61,10 @@ def test_a_feedback_rows_time_and_hash_are_not_read_as_words():
     }
     assert "601" not in view(feedback_texts(row)) and "375" not in view(feedback_texts(row))
     assert "601" in view(feedback_texts({**row, "comment": "中山路375号601"}))
+
+
+def test_a_feedback_row_that_keeps_a_raw_sender_id_is_a_leak():
+    from scripts.privacy_check import feedback_texts
+
+    row = {"id": 1, "channel": "rest", "kind": "helpful", "value": 1, "conversation": "13912345678"}
+    assert "13912345678" in feedback_texts(row)

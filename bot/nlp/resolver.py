@@ -52,7 +52,7 @@ KEEP = {
 # replies to the assistant, not questions…
 ANSWERS = {intents.AFFIRM, intents.DENY, intents.THANK, intents.GOODBYE}
 # …which "那X呢" never is
-THAT_ONE = re.compile(r"(那么|那)[^,，。!！]{1,12}呢[?？]*")
+THAT_ONE = re.compile(r"(那么|那)[^,，。!！]{2,12}呢[?？]*")
 # a complaint stays one when the resident says so; otherwise the intent model's guess may yield
 COMPLAINT_WORDS = re.compile(r"投诉|举报|不满|差劲|太差|态度|气死|曝光|告你们|反映")
 # …unless it asks how or where to complain, which the 12345 records answer
@@ -62,11 +62,12 @@ COMPLAINT_PROCESS = re.compile(
 # a question how to get something done, not a grievance
 ASKING = re.compile(
     r"(怎么|如何)(给.{1,3})?(办|弄|申请|领|交|报名|上户口)|能(不能)?办|可以办|办得了|要带什么|去哪(里|儿)?办"
-    r"|办(什么|哪些)(证|手续)?[?？]?$|(要|得|先|该)办(什么|哪些)|^(那么|那)[^,，。]{1,10}呢"
+    r"|办(什么|哪些)(证|手续)?[?？]?$|(要|得|先)办(什么|哪些)|^(那么|那)[^,，。]{1,10}呢"
 )
 # …and what a grievance says beside it: "你们怎么办事的", "跑了五趟了，到底能不能办"
 GRIEVANCE = re.compile(
     r"怎么办事|不能办|办不了|领不到|办不下来|到底|一直|还没|还是没|给个(说法|准话)|推来推去|弄丢|几趟|[二三四五六七八九十两]趟|半年|几个月"
+    r"|乱收费|没人(修|管|理|来)|扰民|谁(来)?管|不管|不作为"
 )
 # intents whose own answer is right unless the resolver is clearly sure of a record
 STRICT = {intents.ASK_ADVICE, intents.SENSITIVE, intents.OUT_OF_SCOPE, intents.CHITCHAT}
@@ -228,7 +229,12 @@ class RecordResolver(GraphComponent):
             self._set_intent(message, intent, 1.0)
         if intent in KEEP and intent != intents.BOT_CHALLENGE:
             return
-        found = resolver.resolve(model, text, titles=self.titles)
+        # "是打电话就行还是要去营业厅" is no question for an adviser: advice needs a word of one
+        read = model.read(text)
+        strict = intent in STRICT and not (intent == intents.ASK_ADVICE and not resolver.advice().search(read))
+        # a question for a doctor or small talk keeps the model's own doubt: a thing it names
+        # (看病, 建议) must not turn it into a question about a service
+        found = resolver.resolve(model, text, titles=None if strict else self.titles)
         if intent == intents.BOT_CHALLENGE:
             # "OPC人才是什么人才" asks about a plan item, not whether the assistant is a person
             kinds = {e.get("entity") for e in message.get(ENTITIES) or []} & RECORD_ENTITIES
@@ -275,8 +281,6 @@ class RecordResolver(GraphComponent):
             self._set_intent(message, intent, 1.0)
         if intent == intents.COMPLAINT and COMPLAINT_WORDS.search(text) and not COMPLAINT_PROCESS.search(text):
             return  # a complaint said as one; "想投诉，找哪个" asks where to complain, and is answered
-        # "是打电话就行还是要去营业厅" is no question for an adviser: advice needs a word of one
-        strict = intent in STRICT and not (intent == intents.ASK_ADVICE and not resolver.advice().search(found.text))
         if strict and found.none >= STRICT_NONE_MAX:
             return  # a question for a doctor or a lawyer, or small talk, unless a record is clearly meant
         entities = list(message.get(ENTITIES) or [])
@@ -288,10 +292,6 @@ class RecordResolver(GraphComponent):
             float(self.config["lead"]),
         )
         if top is None:
-            if intent == intents.ASK_ADVICE and not strict:
-                # no word of advice and no record sure: ask back with the records close, not a disclaimer
-                self._set_intent(message, intents.NLU_FALLBACK, 1.0)
-                return
             if "service" in named and intent in SERVICE_INTENTS and found.aspect_intent:
                 self._set_intent(message, found.aspect_intent, (message.get(INTENT) or {}).get("confidence", 1.0))
             return
