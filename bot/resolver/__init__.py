@@ -223,8 +223,8 @@ def toward_named(
     total = sum(best[label] for label in toward)
     if total <= 0:
         return best, none
-    # the doubt moves only toward services the model already finds possible: a thing named in passing
-    # (看病 in 看病挂号怎么挂) must not make a service it gave nothing the answer
+    # POSSIBLE is how likely the model must already find the named services for the doubt to move;
+    # a floor would keep 看病挂号怎么挂 from 异地就医备案, but cost more right answers on dev than it saved
     share = none * (1 - NAMED_NONE) if total >= POSSIBLE else 0.0
     moved = sum(best[label] for label in away) * (1 - AWAY) + share
     out = dict(best)
